@@ -1,0 +1,28 @@
+package io.feedbackhub.core.catalog;
+
+/**
+ * The catalog contract. Every connector sends its records to {@link #ENDPOINT} with these headers:
+ * <ul>
+ * <li>{@link #TABLE}: the table name (letters, digits, '_', '-', '.');</li>
+ * <li>{@link #RECORD_KEY}: the record's source id, for a single record; or {@link #KEY_FIELD}: the
+ * field holding the id (default {@code id}), which also works for a list of records;</li>
+ * <li>{@link #TABLE_MODE}: {@code append} (default) or {@code replace}. Replace writes a new copy of
+ * the table that takes the old one's place only when the run succeeds; a replace message with no
+ * body starts that copy without a record, so a full run that finds nothing empties the table.</li>
+ * </ul>
+ * The body is one record or a list of records (a collection or a JSON array): JSON objects as
+ * maps, Jackson nodes, POJOs or JSON text. Each record gets {@code _synced_at}. The endpoint returns once the records are written
+ * (file) or acknowledged by all in-sync replicas (Kafka), so a bookmark set after it is safe.
+ */
+public final class Catalog {
+
+    public static final String ENDPOINT = "direct:catalog";
+    public static final String TABLE = "HubTable";
+    public static final String RECORD_KEY = "HubRecordKey";
+    public static final String KEY_FIELD = "HubKeyField";
+    public static final String TABLE_MODE = "HubTableMode";
+    public static final String SYNCED_AT = "_synced_at";
+
+    private Catalog() {
+    }
+}

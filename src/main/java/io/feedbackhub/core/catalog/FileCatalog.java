@@ -1,0 +1,191 @@
+package io.feedbackhub.core.catalog;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.feedbackhub.core.config.HubConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.feedbackhub.core.run.ConnectorRuns;
+import io.feedbackhub.core.run.Run;
+
+/**
+ * The embedded catalog: one JSON Lines file per table in {@code ${hub.data-dir}/catalog}.
+ *
+ * <p>Appends go straight to {@code <table>.jsonl}, one write call per batch, so a record is in the
+ * file (the OS's page cache) before the catalog endpoint returns and survives a kill -9.
+ * A replacing (full-table) run writes {@code .staging/<table>.<run>.jsonl} instead; when the run
+ * succeeds that file is forced to disk and renamed over the table in one atomic step, and when the
+ * run fails it is deleted, so readers only ever see a whole old table or a whole new one.
+ */
+@ApplicationScoped
+public class FileCatalog {
+
+    private static final Logger LOG = Logger.getLogger(FileCatalog.class);
+
+    @Inject
+    HubConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    ConnectorRuns runs;
+
+    private final Map<Path, FileChannel> open = new ConcurrentHashMap<>();
+
+    /** Copies left by a run the hub did not see finish (kill -9) will never be swapped in. */
+    void dropStaleCopies(@Observes StartupEvent start) throws IOException {
+        Path staging = dir().resolve(".staging");
+        if (Files.isDirectory(staging)) {
+            try (var stale = Files.list(staging)) {
+                for (Path copy : stale.toList()) {
+                    LOG.infof("dropping %s, left by an unfinished full run", copy.getFileName());
+                    Files.deleteIfExists(copy);
+                }
+            }
+        }
+    }
+
+    public Path tableFile(String table) {
+        return dir().resolve(table + ".jsonl");
+    }
+
+    public void write(Exchange exchange, RecordBatch batch) {
+        Path target;
+        if (batch.replace()) {
+            Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException(
+                    "catalog: replacing table " + batch.table() + " needs a connector run"));
+            target = staging(run, batch.table());
+        } else {
+            target = tableFile(batch.table());
+        }
+        if (batch.records().isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * batch.records().size());
+        try {
+            for (CatalogRecord record : batch.records()) {
+                json.writeValue(lines, record.json());
+                lines.write('\n');
+            }
+            FileChannel channel = channel(target);
+            synchronized (channel) {
+                ByteBuffer buffer = ByteBuffer.wrap(lines.toByteArray());
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("catalog: cannot write to " + target, e);
+        }
+    }
+
+    /** The run's copy of a table, created (empty) on first use with its swap and clean-up registered. */
+    private Path staging(Run run, String table) {
+        Path copy = dir().resolve(".staging").resolve(table + "." + run.id() + ".jsonl");
+        if (!open.containsKey(copy)) {
+            synchronized (this) {
+                if (!open.containsKey(copy)) {
+                    try {
+                        Files.createDirectories(copy.getParent());
+                        open.put(copy, FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("catalog: cannot create " + copy, e);
+                    }
+                    run.onSuccess(() -> swapIn(copy, table));
+                    run.onFailure(() -> discard(copy));
+                }
+            }
+        }
+        return copy;
+    }
+
+    private void swapIn(Path copy, String table) {
+        Path file = tableFile(table);
+        try {
+            FileChannel channel = open.remove(copy);
+            if (channel != null) {
+                channel.force(true);
+                channel.close();
+            }
+            close(file);
+            Files.move(copy, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("catalog: cannot swap in the new copy of " + table, e);
+        }
+    }
+
+    private void discard(Path copy) {
+        try {
+            FileChannel channel = open.remove(copy);
+            if (channel != null) {
+                channel.close();
+            }
+            Files.deleteIfExists(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("catalog: cannot delete " + copy, e);
+        }
+    }
+
+    private FileChannel channel(Path file) throws IOException {
+        FileChannel channel = open.get(file);
+        if (channel != null) {
+            return channel;
+        }
+        synchronized (this) {
+            channel = open.get(file);
+            if (channel == null) {
+                Files.createDirectories(file.getParent());
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                open.put(file, channel);
+            }
+            return channel;
+        }
+    }
+
+    /** Closes the append channel of a table so the next append opens the file now at that path. */
+    private void close(Path file) throws IOException {
+        FileChannel channel = open.remove(file);
+        if (channel != null) {
+            synchronized (channel) {
+                channel.close();
+            }
+        }
+    }
+
+    private Path dir() {
+        return config.dataDir().resolve("catalog");
+    }
+
+    @PreDestroy
+    void closeAll() {
+        open.forEach((path, channel) -> {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debugf("closing %s: %s", path, e.getMessage());
+            }
+        });
+        open.clear();
+    }
+}

@@ -1,0 +1,37 @@
+package io.feedbackhub.core.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The core part of the {@code hub.*} configuration; each connector maps its own group. */
+@ConfigMapping(prefix = "hub")
+public interface HubConfig {
+
+    /** Catalog files, sync state, run log and journals live here. */
+    @WithDefault("data")
+    Path dataDir();
+
+    Catalog catalog();
+
+    Kafka kafka();
+
+    interface Catalog {
+        @WithDefault("file")
+        CatalogSink sink();
+
+        @WithDefault("hub.")
+        String topicPrefix();
+    }
+
+    interface Kafka {
+        /** Bootstrap servers; required as soon as anything in the hub uses Kafka. */
+        Optional<String> brokers();
+    }
+
+    enum CatalogSink {
+        FILE, KAFKA
+    }
+}

@@ -1,0 +1,62 @@
+package io.feedbackhub.core.config;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.StreamSupport;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Masks the values of secret {@code hub.*} properties (passwords, secrets, tokens, keys) wherever
+ * the hub shows text that may have picked one up, such as an error message from an outside API.
+ */
+@ApplicationScoped
+public class SecretMasker {
+
+    static final String MASK = "****";
+    private static final List<String> SECRET_WORDS = List.of("password", "secret", "token", "key");
+    /** Shorter values are too likely to occur by chance to be replaced everywhere. */
+    private static final int MIN_LENGTH = 4;
+
+    @Inject
+    Config config;
+
+    private List<String> secrets = List.of();
+
+    @PostConstruct
+    void collect() {
+        secrets = StreamSupport.stream(config.getPropertyNames().spliterator(), false)
+                .filter(SecretMasker::isSecret)
+                .flatMap(name -> config.getOptionalValue(name, String.class).stream())
+                .flatMap(value -> List.of(value.split(",")).stream())
+                .map(String::trim)
+                .filter(value -> value.length() >= MIN_LENGTH)
+                .distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
+    }
+
+    public static boolean isSecret(String property) {
+        if (!property.startsWith("hub.")) {
+            return false;
+        }
+        String last = property.substring(property.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        return SECRET_WORDS.stream().anyMatch(last::contains) && !last.endsWith("-file");
+    }
+
+    public String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = text;
+        for (String secret : secrets) {
+            masked = masked.replace(secret, MASK);
+        }
+        return masked;
+    }
+}

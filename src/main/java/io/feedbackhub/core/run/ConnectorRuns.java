@@ -1,0 +1,188 @@
+package io.feedbackhub.core.run;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.jboss.logging.Logger;
+
+import io.feedbackhub.core.connector.Connector;
+import io.feedbackhub.core.connector.ConnectorRegistry;
+
+/**
+ * Starts connector runs and sees them through: one run per connector at a time, the run's
+ * exchange sent to the connector's {@code direct:<name>-run} route, and then, only if that route
+ * succeeded, the run's deferred work (table swaps, bookmarks) is done.
+ *
+ * <p>Scheduled runs call {@link #scheduled} from the connector's Quartz route; manual runs come
+ * from the management API through {@link #start}.
+ */
+@ApplicationScoped
+@Named("hubRuns")
+public class ConnectorRuns {
+
+    /**
+     * Exchange properties every run exchange carries; the catalog, sync state and connectors read
+     * them. Properties, not headers, because they survive enrichers and outside calls.
+     */
+    public static final String RUN_ID = "HubRunId";
+    public static final String RUN_MODE = "HubRunMode";
+    public static final String CONNECTOR = "HubConnector";
+
+    private static final Logger LOG = Logger.getLogger(ConnectorRuns.class);
+
+    @Inject
+    CamelContext camel;
+
+    @Inject
+    ConnectorRegistry registry;
+
+    @Inject
+    RunLog log;
+
+    private final Map<String, Run> running = new ConcurrentHashMap<>();
+    private volatile ProducerTemplate producer;
+    private volatile ExecutorService executor;
+
+    /** Starts a run in the background and returns it at once. */
+    public Run start(String connectorName, String modeText, String trigger) {
+        Connector connector = registry.find(connectorName)
+                .orElseThrow(() -> new RunRejected(RunRejected.Reason.UNKNOWN_CONNECTOR, "no connector named " + connectorName));
+        RunMode mode = RunMode.parse(modeText).orElseThrow(() -> new RunRejected(RunRejected.Reason.BAD_MODE,
+                "mode must be incremental or full, not " + modeText));
+        Run run = claim(connector, mode, trigger);
+        executor().submit(() -> execute(run, connector));
+        return run;
+    }
+
+    /**
+     * Starts a scheduled run. A run still in progress is not an error for a schedule: this firing
+     * is skipped and the next one tries again.
+     */
+    public void scheduled(String connectorName, String modeText) {
+        try {
+            Run run = start(connectorName, modeText, "schedule");
+            LOG.debugf("scheduled run %s of %s started", run.id(), connectorName);
+        } catch (RunRejected rejected) {
+            if (rejected.reason() == RunRejected.Reason.ALREADY_RUNNING) {
+                LOG.infof("skipping the scheduled %s run of %s: %s", modeText, connectorName, rejected.getMessage());
+            } else {
+                throw rejected;
+            }
+        }
+    }
+
+    public boolean isRunning(String connector) {
+        return running.containsKey(connector);
+    }
+
+    /** The run an exchange belongs to, if it is part of one. */
+    public Optional<Run> runOf(Exchange exchange) {
+        String id = exchange.getProperty(RUN_ID, String.class);
+        String connector = exchange.getProperty(CONNECTOR, String.class);
+        if (id == null || connector == null) {
+            return Optional.empty();
+        }
+        Run run = running.get(connector);
+        return run != null && run.id().equals(id) ? Optional.of(run) : Optional.empty();
+    }
+
+    /** Counts one call to an outside system for the exchange's run (for the run log and metrics). */
+    public void countRequest(Exchange exchange) {
+        runOf(exchange).ifPresent(run -> run.countRequests(1));
+    }
+
+    private Run claim(Connector connector, RunMode mode, String trigger) {
+        if (!connector.enabled()) {
+            throw new RunRejected(RunRejected.Reason.DISABLED,
+                    connector.name() + " is disabled (hub." + connector.name() + ".enabled=false)");
+        }
+        if (!connector.runnable()) {
+            throw new RunRejected(RunRejected.Reason.NOT_RUNNABLE, connector.name() + " runs on events, not on demand");
+        }
+        Run run = new Run(UUID.randomUUID().toString(), connector.name(), mode, trigger, Instant.now());
+        Run existing = running.putIfAbsent(connector.name(), run);
+        if (existing != null) {
+            throw new RunRejected(RunRejected.Reason.ALREADY_RUNNING,
+                    connector.name() + " is already running (run " + existing.id() + ")");
+        }
+        log.started(run);
+        return run;
+    }
+
+    private void execute(Run run, Connector connector) {
+        Exception failure;
+        try {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.setProperty(RUN_ID, run.id());
+            exchange.setProperty(RUN_MODE, run.mode().label());
+            exchange.setProperty(CONNECTOR, run.connector());
+            failure = producer().send(connector.runEndpoint(), exchange).getException();
+            if (failure == null) {
+                run.successActions().forEach(Runnable::run);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (failure != null) {
+            for (Runnable cleanUp : run.failureActions()) {
+                try {
+                    cleanUp.run();
+                } catch (RuntimeException e) {
+                    LOG.warnf("clean-up after the failed run %s: %s", run.id(), e.getMessage());
+                }
+            }
+            run.finish(Run.Status.FAILED, describe(failure), Instant.now());
+        } else {
+            run.finish(Run.Status.SUCCEEDED, null, Instant.now());
+        }
+        running.remove(run.connector(), run);
+        log.finished(run);
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    private ProducerTemplate producer() {
+        if (producer == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = camel.createProducerTemplate();
+                }
+            }
+        }
+        return producer;
+    }
+
+    private ExecutorService executor() {
+        if (executor == null) {
+            synchronized (this) {
+                if (executor == null) {
+                    executor = camel.getExecutorServiceManager().newCachedThreadPool(this, "hub-run");
+                }
+            }
+        }
+        return executor;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (executor != null) {
+            camel.getExecutorServiceManager().shutdownGraceful(executor);
+        }
+    }
+}

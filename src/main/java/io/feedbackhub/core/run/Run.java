@@ -1,0 +1,119 @@
+package io.feedbackhub.core.run;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One scheduled or manual run of a connector, as the run log and the management API show it. */
+public final class Run {
+
+    public enum Status {
+        RUNNING, SUCCEEDED, FAILED
+    }
+
+    private final String id;
+    private final String connector;
+    private final RunMode mode;
+    private final String trigger;
+    private final Instant startedAt;
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final List<Runnable> onSuccess = new ArrayList<>();
+    private final List<Runnable> onFailure = new ArrayList<>();
+    private volatile Instant finishedAt;
+    private volatile Status status = Status.RUNNING;
+    private volatile String error;
+
+    Run(String id, String connector, RunMode mode, String trigger, Instant startedAt) {
+        this.id = id;
+        this.connector = connector;
+        this.mode = mode;
+        this.trigger = trigger;
+        this.startedAt = startedAt;
+    }
+
+    /** A finished run read back from the run log. */
+    static Run restored(String id, String connector, RunMode mode, String trigger, Instant startedAt,
+            Instant finishedAt, Status status, long records, long requests, String error) {
+        Run run = new Run(id, connector, mode, trigger, startedAt);
+        run.finishedAt = finishedAt;
+        run.status = status;
+        run.records.set(records);
+        run.requests.set(requests);
+        run.error = error;
+        return run;
+    }
+
+    /** Work that must happen only once the run has succeeded: table swaps, then bookmarks. */
+    public synchronized void onSuccess(Runnable action) {
+        onSuccess.add(action);
+    }
+
+    /** Clean-up for a failed run, such as dropping a half-written table. */
+    public synchronized void onFailure(Runnable action) {
+        onFailure.add(action);
+    }
+
+    synchronized List<Runnable> successActions() {
+        return List.copyOf(onSuccess);
+    }
+
+    synchronized List<Runnable> failureActions() {
+        return List.copyOf(onFailure);
+    }
+
+    void finish(Status outcome, String failure, Instant at) {
+        this.error = failure;
+        this.finishedAt = at;
+        this.status = outcome;
+    }
+
+    public void countRecords(long n) {
+        records.addAndGet(n);
+    }
+
+    public void countRequests(long n) {
+        requests.addAndGet(n);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String connector() {
+        return connector;
+    }
+
+    public RunMode mode() {
+        return mode;
+    }
+
+    public String trigger() {
+        return trigger;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public long records() {
+        return records.get();
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    public String error() {
+        return error;
+    }
+}

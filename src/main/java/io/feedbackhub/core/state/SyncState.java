@@ -1,0 +1,102 @@
+package io.feedbackhub.core.state;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.StateRepository;
+import org.apache.camel.support.processor.state.FileStateRepository;
+
+import io.feedbackhub.core.catalog.Catalog;
+import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.run.ConnectorRuns;
+import io.feedbackhub.core.run.Run;
+
+/**
+ * Bookmarks per connector and stream (last cursor, last full sync), kept in Camel's file-backed
+ * state repository at {@code ${hub.data-dir}/state/sync-state.properties}.
+ *
+ * <p>Callers write a bookmark only after the records before it have been written to the catalog
+ * (the catalog endpoint returns once a record is written or acknowledged), so a crash re-reads
+ * records but never skips them.
+ */
+@ApplicationScoped
+@Named("syncState")
+public class SyncState {
+
+    @Inject
+    HubConfig config;
+
+    @Inject
+    ConnectorRuns runs;
+
+    private FileStateRepository repository;
+
+    @PostConstruct
+    void open() throws Exception {
+        Path file = config.dataDir().resolve("state").resolve("sync-state.properties");
+        Files.createDirectories(file.getParent());
+        repository = FileStateRepository.fileStateRepository(file.toFile());
+        repository.start();
+    }
+
+    @PreDestroy
+    void close() throws Exception {
+        repository.stop();
+    }
+
+    public Optional<String> get(String connector, String stream, String name) {
+        return Optional.ofNullable(store().getState(key(connector, stream, name)));
+    }
+
+    /** For YAML routes: the bookmark, or the given default when there is none yet. */
+    public String getOrDefault(String connector, String stream, String name, String fallback) {
+        return get(connector, stream, name).orElse(fallback);
+    }
+
+    /**
+     * Sets a bookmark that follows the records of this exchange: at once when they were appended
+     * to the catalog, and only when the run succeeds when they went to a replacement copy of a
+     * table (a full run), since until then the catalog does not hold them.
+     */
+    public void commit(Exchange exchange, String stream, String name, String value) {
+        String connector = exchange.getProperty(ConnectorRuns.CONNECTOR, String.class);
+        if (connector == null) {
+            throw new IllegalStateException("a bookmark is committed within a connector run (no "
+                    + ConnectorRuns.CONNECTOR + " property)");
+        }
+        key(connector, stream, name);
+        if ("replace".equals(exchange.getMessage().getHeader(Catalog.TABLE_MODE, String.class))) {
+            Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException("no run for " + connector));
+            run.onSuccess(() -> put(connector, stream, name, value));
+        } else {
+            put(connector, stream, name, value);
+        }
+    }
+
+    public void put(String connector, String stream, String name, String value) {
+        if (value == null || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a bookmark value is one line of text: " + key(connector, stream, name));
+        }
+        store().setState(key(connector, stream, name), value);
+    }
+
+    StateRepository<String, String> store() {
+        return repository;
+    }
+
+    static String key(String connector, String stream, String name) {
+        String key = connector + "." + stream + "." + name;
+        if (!key.matches("[A-Za-z0-9_.\\-]+")) {
+            throw new IllegalArgumentException("bookmark names are letters, digits, '_', '-' and '.': " + key);
+        }
+        return key;
+    }
+}

@@ -1,0 +1,22 @@
+package io.feedbackhub.testing;
+
+import static io.restassured.RestAssured.given;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.restassured.specification.RequestSpecification;
+
+/** Requests to the hub's management port (where /q/* and /hub/* live) in a {@code @QuarkusTest}. */
+public final class Management {
+
+    private Management() {
+    }
+
+    public static int port() {
+        return ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+    }
+
+    public static RequestSpecification request() {
+        return given().baseUri("http://127.0.0.1").port(port());
+    }
+}
