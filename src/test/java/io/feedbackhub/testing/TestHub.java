@@ -17,7 +17,7 @@ public class TestHub implements QuarkusTestResourceLifecycleManager {
 
     public static final String DEMO_TOKEN = "demo-s3cret-token-value";
 
-    private Path dataDir;
+    protected Path dataDir;
 
     @Override
     public Map<String, String> start() {

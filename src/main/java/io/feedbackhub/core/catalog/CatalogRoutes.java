@@ -47,7 +47,8 @@ public class CatalogRoutes extends RouteBuilder {
             // and the exchange completes when the broker has acknowledged them all (acks=all)
             route.filter(exchange -> !exchange.getProperty(BATCH, RecordBatch.class).records().isEmpty())
                     .process(this::toKafkaRecords)
-                    .to("kafka:catalog?brokers=" + config.kafka().brokers().orElseThrow()
+                    // a placeholder, not the value: a missing broker list is reported by HubConfigCheck
+                    .to("kafka:catalog?brokers={{hub.kafka.brokers}}"
                             + "&requestRequiredAcks=all&enableIdempotence=true&maxInFlightRequest=5")
                     .end();
         } else {

@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.eclipse.microprofile.config.Config;
-import org.jboss.logging.Logger;
 import org.quartz.CronExpression;
 
 import io.feedbackhub.core.connector.Connector;
@@ -27,8 +26,6 @@ import io.feedbackhub.core.connector.ConnectorRegistry;
  */
 @ApplicationScoped
 public class HubConfigCheck {
-
-    private static final Logger LOG = Logger.getLogger(HubConfigCheck.class);
 
     @Inject
     HubConfig hub;
@@ -45,8 +42,8 @@ public class HubConfigCheck {
     void check(@Observes AfterConfigure configured) {
         List<String> problems = problems();
         if (!problems.isEmpty()) {
-            problems.forEach(problem -> LOG.error("invalid configuration: " + problem));
-            throw new InvalidConfig(problems);
+            throw new InvalidConfig(problems, problems.stream().map(p -> p.substring(0, p.indexOf(':')))
+                    .collect(java.util.stream.Collectors.toSet()));
         }
     }
 
@@ -78,9 +75,9 @@ public class HubConfigCheck {
 
     private void checkConnector(Connector connector, ConfigProblems problems) {
         String prefix = "hub." + connector.name() + ".";
-        if (config.getOptionalValue(prefix + "enabled", String.class).isEmpty()) {
-            problems.add(prefix + "enabled", "is required (true or false): it switches the " + connector.name() + " connector");
-        }
+        problems.required(prefix + "enabled", "(true or false): it switches the " + connector.name() + " connector")
+                .filter(value -> !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false"))
+                .ifPresent(value -> problems.add(prefix + "enabled", "must be true or false, not '" + value + "'"));
         if (connector.description().length() > Connector.MAX_DESCRIPTION) {
             problems.add(prefix + "description", "is " + connector.description().length()
                     + " characters; at most " + Connector.MAX_DESCRIPTION + " are allowed");

@@ -1,0 +1,99 @@
+package io.feedbackhub.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.testing.DemoPages;
+import io.feedbackhub.testing.HubRuns;
+import io.feedbackhub.testing.KafkaBroker;
+import io.feedbackhub.testing.TestHub;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** hub.catalog.sink=kafka against a real broker: one topic per table, keyed by record id. */
+@QuarkusTest
+@WithTestResource(TestHub.class)
+@WithTestResource(KafkaBroker.class)
+class KafkaCatalogTest {
+
+    @Inject
+    HubConfig config;
+
+    @Inject
+    CamelContext camel;
+
+    @Test
+    void runsPublishEachRecordToTheTableTopicKeyedByItsId() throws Exception {
+        DemoPages pages = new DemoPages(config.dataDir().resolve("demo-input"));
+        List<String> ids = new ArrayList<>(pages.write(1, 3, 1));
+        ids.addAll(pages.write(2, 2, 1));
+
+        Map<String, Object> run = HubRuns.runToEnd("demo", "incremental");
+        assertThat(run).containsEntry("status", "SUCCEEDED").containsEntry("records", 5);
+
+        Map<String, JsonNode> onTopic = readAll("hub.demo_items", 5);
+        assertThat(onTopic.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+        onTopic.forEach((key, value) -> {
+            assertThat(value.path("id").asText()).isEqualTo(key);
+            assertThat(value.path("_synced_at").asText()).endsWith("Z");
+        });
+        // nothing went to files when the catalog is Kafka
+        assertThat(config.dataDir().resolve("catalog").resolve("demo_items.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void theProducerWaitsForAllReplicasAndIsIdempotent() {
+        KafkaEndpoint endpoint = camel.getEndpoints().stream().filter(KafkaEndpoint.class::isInstance)
+                .map(KafkaEndpoint.class::cast).findFirst().orElseThrow();
+        assertThat(endpoint.getConfiguration().getRequestRequiredAcks()).isEqualTo("all");
+        assertThat(endpoint.getConfiguration().isEnableIdempotence()).isTrue();
+        assertThat(endpoint.getConfiguration().getBrokers())
+                .isEqualTo(ConfigProvider.getConfig().getValue("hub.kafka.brokers", String.class));
+    }
+
+    private Map<String, JsonNode> readAll(String topic, int expected) throws Exception {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("hub.kafka.brokers", String.class));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        ObjectMapper json = new ObjectMapper();
+        Map<String, JsonNode> records = new HashMap<>();
+        int seen = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    records.put(record.key(), json.readTree(record.value()));
+                    seen++;
+                }
+            }
+        }
+        assertThat(seen).as("records on " + topic).isEqualTo(expected);
+        return records;
+    }
+}

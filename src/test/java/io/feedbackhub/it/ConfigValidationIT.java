@@ -1,0 +1,48 @@
+package io.feedbackhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.feedbackhub.testing.HubProcess;
+
+/** A bad value stops the packaged hub with a non-zero exit and a line naming the property; no secret is printed. */
+class ConfigValidationIT {
+
+    static final String SECRET = "it-secret-0f9a8b7c6d";
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "HUB_CATALOG_SINK     | carrier-pigeon | hub.catalog.sink",
+            "HUB_DEMO_SCHEDULE    | every monday   | hub.demo.schedule: is not a valid Quartz cron expression",
+            "HUB_DEMO_DESCRIPTION | LONG           | hub.demo.description: is 141 characters; at most 140 are allowed",
+            "HUB_CATALOG_SINK     | kafka          | hub.kafka.brokers: is required when hub.catalog.sink=kafka",
+            "HUB_DEMO_ENABLED     | ''             | hub.demo.enabled: is required",
+            "HUB_DEMO_ENABLED     | maybe          | hub.demo.enabled",
+            "HUB_DATA_DIR         | /proc/no-such  | hub.data-dir: cannot create",
+    })
+    void aBadValueStopsTheHubNamingTheProperty(String variable, String value, String expectedLine) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put(variable, value.equals("LONG") ? "x".repeat(141) : value);
+        env.put("HUB_DEMO_API_TOKEN", SECRET);
+        Path data = Files.createDirectories(dir.resolve("data"));
+        try (HubProcess hub = HubProcess.create(data, env).start()) {
+            int exit = hub.awaitExit(Duration.ofSeconds(60));
+            String output = hub.output();
+            assertThat(exit).as(output).isNotZero();
+            assertThat(output.lines()).as(output).anySatisfy(line -> assertThat(line).contains(expectedLine));
+            assertThat(output).doesNotContain(SECRET);
+        }
+    }
+}
