@@ -41,11 +41,13 @@ public class SecretMasker {
                 .toList();
     }
 
+    /** Whether a property, by its name in a file ({@code hub.x.api-token}) or the environment ({@code HUB_X_API_TOKEN}), is a secret. */
     public static boolean isSecret(String property) {
-        if (!property.startsWith("hub.")) {
+        String name = property.toLowerCase(Locale.ROOT).replace('_', '.');
+        if (!name.startsWith("hub.")) {
             return false;
         }
-        String last = property.substring(property.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        String last = name.substring(name.lastIndexOf('.') + 1);
         return SECRET_WORDS.stream().anyMatch(last::contains) && !last.endsWith("-file");
     }
 
