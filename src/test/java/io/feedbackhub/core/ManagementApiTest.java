@@ -56,9 +56,11 @@ class ManagementApiTest {
 
     @Test
     void aDisabledConnectorStartsNothingAndKeepsTheHubReady() {
-        assertThat(camel.getRouteController().getRouteStatus("idle-schedule")).isEqualTo(ServiceStatus.Stopped);
         assertThat(camel.getRouteController().getRouteStatus("idle-run")).isEqualTo(ServiceStatus.Stopped);
+        assertThat(camel.getRoute("idle-schedule-incremental")).as("no schedule for a disabled connector").isNull();
         assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Started);
+        assertThat(camel.getRouteController().getRouteStatus("demo-schedule-incremental")).isEqualTo(ServiceStatus.Started);
+        assertThat(camel.getRoute("demo-schedule-full")).as("no full-sync-schedule set").isNull();
         Management.request().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         Management.request().post("/hub/connectors/idle/run?mode=incremental").then().statusCode(409)
                 .body("error", containsString("disabled"));
