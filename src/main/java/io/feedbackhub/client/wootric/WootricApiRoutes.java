@@ -1,0 +1,199 @@
+package io.feedbackhub.client.wootric;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.jboss.logging.Logger;
+
+import io.feedbackhub.core.run.ConnectorRuns;
+
+/**
+ * The Wootric API as Camel endpoints, for every part of the hub that talks to Wootric.
+ * <ul>
+ * <li>{@code direct:wootric-api}: one call described by the {@link WootricRequest} exchange
+ * property; the answer's JSON text comes back as the body. Camel's error handler retries 5xx,
+ * timeouts and network errors with exponential backoff, a 429 after waiting for the rate-limit
+ * reset, and a 401 once with a new token; any other 4xx fails at once.</li>
+ * <li>{@code direct:wootric-token}: the OAuth token request, used by {@link WootricTokens}.</li>
+ * </ul>
+ * Each attempt is a separate sub-route so that a redelivery repeats the whole HTTP call.
+ */
+@ApplicationScoped
+public class WootricApiRoutes extends RouteBuilder {
+
+    public static final String API = "direct:wootric-api";
+    static final String TOKEN = "direct:wootric-token";
+    private static final String API_ATTEMPT = "direct:wootric-api-attempt";
+    private static final String TOKEN_ATTEMPT = "direct:wootric-token-attempt";
+    private static final String BEARER = "wootricBearer";
+    private static final Logger LOG = Logger.getLogger(WootricApiRoutes.class);
+
+    @Inject
+    WootricConnection connection;
+
+    @Inject
+    WootricTokens tokens;
+
+    @Inject
+    ConnectorRuns runs;
+
+    @Override
+    public void configure() {
+        String timeouts = "throwExceptionOnFailure=false&connectTimeout=" + connection.requestTimeout().toMillis()
+                + "&responseTimeout=" + connection.requestTimeout().toMillis();
+        withRetries(from(API).routeId("wootric-api")).to(API_ATTEMPT);
+        withRetries(from(TOKEN).routeId("wootric-token")).to(TOKEN_ATTEMPT);
+
+        from(API_ATTEMPT).routeId("wootric-api-attempt").errorHandler(noErrorHandler())
+                .process(this::prepareCall)
+                .toD("${exchangeProperty.wootricUrl}?" + timeouts)
+                .process(this::checkAnswer);
+        from(TOKEN_ATTEMPT).routeId("wootric-token-attempt").errorHandler(noErrorHandler())
+                .process(this::prepareTokenCall)
+                .toD("${exchangeProperty.wootricUrl}?" + timeouts)
+                .process(this::checkTokenAnswer);
+    }
+
+    /** Route-scoped, so that the attempt routes (no error handler) hand every failure up here. */
+    private ProcessorDefinition<?> withRetries(RouteDefinition route) {
+        long backoff = connection.retryDelay().toMillis();
+        return route
+                .onException(WootricException.Unauthorized.class).maximumRedeliveries(1).redeliveryDelay(0)
+                    .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
+                .onException(WootricException.Rejected.class).maximumRedeliveries(0).logStackTrace(false).end()
+                // the wait for the reset has happened before this is thrown
+                .onException(WootricRateLimited.class).maximumRedeliveries(10).redeliveryDelay(0)
+                    .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
+                .onException(WootricException.Retryable.class, IOException.class)
+                    .maximumRedeliveries(connection.retries()).redeliveryDelay(backoff).useExponentialBackOff()
+                    .backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
+                    .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
+    }
+
+    private void prepareCall(Exchange exchange) {
+        WootricRequest request = exchange.getProperty(WootricRequest.PROPERTY, WootricRequest.class);
+        String bearer = tokens.bearer();
+        exchange.setProperty(BEARER, bearer);
+        prepare(exchange, request, connection.resourceBase() + request.path());
+        exchange.getMessage().setHeader("Authorization", "Bearer " + bearer);
+        runs.countRequest(exchange);
+    }
+
+    private void prepareTokenCall(Exchange exchange) {
+        WootricRequest request = exchange.getProperty(WootricRequest.PROPERTY, WootricRequest.class);
+        prepare(exchange, request, connection.baseUrl().replaceAll("/+$", "") + request.path());
+    }
+
+    /** Only what this request needs goes out: no header a caller's route may have carried in. */
+    private static void prepare(Exchange exchange, WootricRequest request, String url) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.setProperty("wootricUrl", url);
+        exchange.getMessage().setHeader(Exchange.HTTP_METHOD, request.method());
+        if (!request.query().isEmpty()) {
+            exchange.getMessage().setHeader(Exchange.HTTP_QUERY, request.queryString());
+        }
+        if (request.form().isEmpty()) {
+            exchange.getMessage().setBody(null);
+        } else {
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+            exchange.getMessage().setBody(request.formBody());
+        }
+        exchange.getMessage().setHeader("Accept", "application/json");
+    }
+
+    private void checkAnswer(Exchange exchange) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = exchange.getMessage().getBody(String.class);
+        WootricRequest request = exchange.getProperty(WootricRequest.PROPERTY, WootricRequest.class);
+        if (status >= 200 && status < 300) {
+            pace(exchange);
+            exchange.getMessage().setBody(body);
+            return;
+        }
+        if (status == 401) {
+            tokens.invalidate(exchange.getProperty(BEARER, String.class));
+            throw new WootricException.Unauthorized("Wootric refused the access token for " + request + " (HTTP 401)");
+        }
+        if (status == 429) {
+            waitForReset(exchange);
+            throw new WootricRateLimited("Wootric rate limit reached on " + request + " (HTTP 429)");
+        }
+        if (status >= 500) {
+            throw new WootricException.Retryable("Wootric answered " + status + " to " + request);
+        }
+        throw new WootricException.Rejected("Wootric answered " + status + " to " + request + ": " + abbreviate(body));
+    }
+
+    private void checkTokenAnswer(Exchange exchange) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = exchange.getMessage().getBody(String.class);
+        if (status >= 200 && status < 300) {
+            exchange.getMessage().setBody(body);
+            return;
+        }
+        if (status >= 500 || status == 429) {
+            throw new WootricException.Retryable("Wootric answered " + status + " to the token request");
+        }
+        String keys = connection.usesClientCredentials() ? "hub.wootric.client-id / hub.wootric.client-secret"
+                : "hub.wootric.username / hub.wootric.password" + (connection.accountToken().isPresent() ? " / hub.wootric.account-token" : "");
+        // the answer names the OAuth error, never the credentials
+        throw new WootricException.Rejected("Wootric refused the credentials (" + keys + "): HTTP " + status + " " + abbreviate(body));
+    }
+
+    /** Slows down before the limit: with few requests left, spreads them until the reset. */
+    private void pace(Exchange exchange) {
+        Integer remaining = exchange.getMessage().getHeader("X-Rate-Limit-Remaining", Integer.class);
+        Long reset = exchange.getMessage().getHeader("X-Rate-Limit-Reset", Long.class);
+        if (remaining == null || reset == null || remaining > connection.rateLimitReserve()) {
+            return;
+        }
+        long untilReset = Duration.between(Instant.now(), Instant.ofEpochSecond(reset)).toMillis();
+        if (untilReset > 0) {
+            sleep(Math.min(untilReset / (remaining + 1), connection.maxRateLimitWait().toMillis()));
+        }
+    }
+
+    private void waitForReset(Exchange exchange) {
+        Long reset = exchange.getMessage().getHeader("X-Rate-Limit-Reset", Long.class);
+        long wait = reset == null ? 60_000 : Duration.between(Instant.now(), Instant.ofEpochSecond(reset)).toMillis() + 250;
+        if (wait > connection.maxRateLimitWait().toMillis()) {
+            throw new WootricException.Rejected("Wootric's rate limit resets in " + wait / 1000
+                    + " s, longer than hub.wootric.max-rate-limit-wait");
+        }
+        LOG.debugf("Wootric rate limit reached; waiting %d ms for the reset", wait);
+        sleep(Math.max(0, wait));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WootricException("interrupted while waiting for Wootric's rate limit");
+        }
+    }
+
+    private static String abbreviate(String body) {
+        if (body == null) {
+            return "";
+        }
+        String oneLine = body.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
+    }
+
+    /** A 429 whose reset has been waited for: tried again at once. */
+    static class WootricRateLimited extends WootricException.Retryable {
+        WootricRateLimited(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.feedbackhub.wootric;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.feedbackhub.client.wootric.WootricRequest;
+
+/**
+ * Reads one stream completely through Wootric's paging limits (50 rows a page, 30 pages a filter):
+ * <ul>
+ * <li>Windows {@code <filter>[gte]..<filter>[lt]} (inclusive lower bound) sorted ascending on
+ * {@code <filter>_at}; a short page ends a window.</li>
+ * <li>When page 30 is full, the window restarts at page 1 from the second of its last row; rows of
+ * that second are read again and dropped by id.</li>
+ * <li>When that second is the window's own lower bound (more rows in one second than one filter can
+ * return), end users are split further by {@code created[...]} within that second; for responses
+ * and declines no such filter exists and the run fails rather than skip rows.</li>
+ * </ul>
+ * After each page {@link #cursor()} tells where a restarted run may resume without skipping a row.
+ */
+public final class StreamScan {
+
+    static final int PER_PAGE = 50;
+    static final int MAX_PAGE = 30;
+
+    private final WootricStream stream;
+    private final String table;
+    private final boolean replace;
+    private final long end;
+    private final long windowSeconds;
+    private final Long changedSince;
+    private final Set<Long> skip;
+    private final String sortField;
+    private final Set<Long> seen = new HashSet<>();
+    /** Ids read per window-filter second, to resume inside a second without re-emitting. */
+    private final Map<Long, Set<Long>> idsBySecond = new HashMap<>();
+
+    private long gte;
+    private long windowEnd;
+    private int page = 1;
+    /** Set while a crowded second is read by created_at sub-windows. */
+    private Long crowdedSecond;
+    private long createdGte;
+    private boolean done;
+    private Cursor cursor;
+
+    /**
+     * @param from          first second to read (inclusive)
+     * @param end           the run's start: seconds from here on are left to the next run
+     * @param changedSince  rows created before it are kept only if updated since it (look-back re-reads); null keeps all
+     * @param skip          ids of the {@code from} second that an interrupted run already delivered
+     */
+    public StreamScan(WootricStream stream, String table, boolean replace, long from, long end, long windowSeconds,
+            Long changedSince, Set<Long> skip) {
+        this.stream = stream;
+        this.table = table;
+        this.replace = replace;
+        this.end = end;
+        this.windowSeconds = windowSeconds;
+        this.changedSince = changedSince;
+        this.skip = Set.copyOf(skip);
+        this.sortField = stream.windowFilter() + "_at";
+        this.gte = from;
+        this.windowEnd = Math.min(end, saturatedAdd(from, windowSeconds));
+        this.done = from >= end;
+        this.cursor = new Cursor(from, skip);
+    }
+
+    public boolean hasNext() {
+        return !done;
+    }
+
+    public WootricRequest nextRequest() {
+        Map<String, String> query = new LinkedHashMap<>();
+        String filter = stream.windowFilter();
+        if (crowdedSecond == null) {
+            query.put(filter + "[gte]", String.valueOf(gte));
+            query.put(filter + "[lt]", String.valueOf(windowEnd));
+            query.put("sort_key", sortField);
+        } else {
+            query.put(filter + "[gte]", String.valueOf(crowdedSecond));
+            query.put(filter + "[lt]", String.valueOf(crowdedSecond + 1));
+            query.put("created[gte]", String.valueOf(createdGte));
+            query.put("created[lt]", String.valueOf(end));
+            query.put("sort_key", "created_at");
+        }
+        query.put("sort_order", "asc");
+        query.put("per_page", String.valueOf(PER_PAGE));
+        query.put("page", String.valueOf(page));
+        return WootricRequest.get(stream.path(), query);
+    }
+
+    /** Takes one page (records already normalised) and returns the records to write, in order. */
+    public List<ObjectNode> accept(List<ObjectNode> rows) {
+        List<ObjectNode> fresh = new ArrayList<>(rows.size());
+        for (ObjectNode row : rows) {
+            long id = row.path("id").asLong();
+            long second = WootricDates.epochSecond(row, sortField);
+            idsBySecond.computeIfAbsent(second, s -> new HashSet<>()).add(id);
+            if (seen.add(id) && !skip.contains(id) && wanted(row)) {
+                fresh.add(row);
+            }
+        }
+        advance(rows);
+        return fresh;
+    }
+
+    private boolean wanted(ObjectNode row) {
+        return changedSince == null
+                || WootricDates.epochSecond(row, "created_at") >= changedSince
+                || WootricDates.epochSecond(row, "updated_at") >= changedSince;
+    }
+
+    private void advance(List<ObjectNode> rows) {
+        if (rows.size() < PER_PAGE) {
+            finishFilter();
+        } else if (page < MAX_PAGE) {
+            page++;
+            moveCursor(WootricDates.epochSecond(rows.get(rows.size() - 1), sortField));
+        } else if (crowdedSecond == null) {
+            long last = WootricDates.epochSecond(rows.get(rows.size() - 1), sortField);
+            if (last > gte) {
+                gte = last;
+                page = 1;
+                moveCursor(last);
+            } else if (stream.splitsByCreated()) {
+                crowdedSecond = gte;
+                createdGte = 0;
+                page = 1;
+            } else {
+                throw new IllegalStateException("more than " + (PER_PAGE * MAX_PAGE) + " " + stream.apiName()
+                        + " were created in the second " + Instant.ofEpochSecond(gte)
+                        + "; the Wootric API offers no filter to page through them, so the run stops instead of skipping any");
+            }
+        } else {
+            long lastCreated = WootricDates.epochSecond(rows.get(rows.size() - 1), "created_at");
+            if (lastCreated <= createdGte) {
+                throw new IllegalStateException("more than " + (PER_PAGE * MAX_PAGE) + " end users were both updated in "
+                        + Instant.ofEpochSecond(crowdedSecond) + " and created in " + Instant.ofEpochSecond(lastCreated)
+                        + "; the Wootric API cannot page through them, so the run stops instead of skipping any");
+            }
+            createdGte = lastCreated;
+            page = 1;
+        }
+    }
+
+    /** A filter returned its last page: the crowded second, or the window, is complete. */
+    private void finishFilter() {
+        page = 1;
+        if (crowdedSecond != null) {
+            gte = crowdedSecond + 1;
+            crowdedSecond = null;
+            if (gte < windowEnd) {
+                moveCursor(gte);
+                return;
+            }
+        }
+        gte = windowEnd;
+        windowEnd = Math.min(end, saturatedAdd(gte, windowSeconds));
+        done = gte >= end;
+        moveCursor(gte);
+    }
+
+    /** Every row before {@code second} has been read; rows of that second read so far are remembered. */
+    private void moveCursor(long second) {
+        if (second >= cursor.second()) {
+            idsBySecond.keySet().removeIf(s -> s < second);
+            cursor = new Cursor(second, Set.copyOf(idsBySecond.getOrDefault(second, Set.of())));
+        }
+    }
+
+    public Cursor cursor() {
+        return cursor;
+    }
+
+    public WootricStream stream() {
+        return stream;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public boolean replace() {
+        return replace;
+    }
+
+    public long end() {
+        return end;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** Where a later run resumes: the second to read from, and the ids of that second already delivered. */
+    public record Cursor(long second, Set<Long> ids) {
+
+        public String format() {
+            return second + (ids.isEmpty() ? "" : ":" + ids.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+
+        public static Cursor parse(String text) {
+            int colon = text.indexOf(':');
+            if (colon < 0) {
+                return new Cursor(Long.parseLong(text.trim()), Set.of());
+            }
+            Set<Long> ids = new HashSet<>();
+            for (String id : text.substring(colon + 1).split(",")) {
+                if (!id.isBlank()) {
+                    ids.add(Long.parseLong(id.trim()));
+                }
+            }
+            return new Cursor(Long.parseLong(text.substring(0, colon)), ids);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.feedbackhub.wootric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.state.SyncState;
+import io.feedbackhub.testing.FakeWootricServer;
+import io.feedbackhub.testing.HubRuns;
+import io.feedbackhub.testing.TestHub;
+import io.feedbackhub.testing.WootricCatalog;
+import io.feedbackhub.testing.fake.FakeWootric;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The wootric connector against a fake Wootric: the catalog mirrors the server exactly. */
+@QuarkusTest
+@WithTestResource(TestHub.class)
+@WithTestResource(FakeWootricServer.class)
+class WootricPullTest {
+
+    static final long JUNE = Instant.parse("2024-06-01T00:00:00Z").getEpochSecond();
+    static final long DAY = 86_400;
+
+    @Inject
+    HubConfig config;
+
+    @Inject
+    SyncState state;
+
+    FakeWootric fake;
+    Path data;
+
+    @BeforeEach
+    void emptyServerAndCatalog() throws Exception {
+        fake = FakeWootricServer.fake;
+        for (String stream : List.of("end_users", "responses", "declines")) {
+            fake.rows(stream).forEach(row -> fake.remove(stream, (Long) row.get("id")));
+            state.put("wootric", stream, "cursor", "");
+            state.put("wootric", stream, "synced-to", "");
+        }
+        fake.failureRate = 0;
+        fake.tooManyRequests.set(0);
+        fake.rateLimit = 0;
+        data = config.dataDir();
+        for (String table : List.of("wootric_end_users", "wootric_responses", "wootric_declines")) {
+            Files.deleteIfExists(data.resolve("catalog").resolve(table + ".jsonl"));
+        }
+    }
+
+    void seed(int users, int responses, int declines) {
+        for (int i = 0; i < users; i++) {
+            fake.addEndUser(JUNE + i * 3_600L, JUNE + i * 3_600L + 600);
+        }
+        for (int i = 0; i < responses; i++) {
+            fake.addResponse("responses", JUNE + i * 1_800L, JUNE + i * 1_800L + 60);
+        }
+        for (int i = 0; i < declines; i++) {
+            fake.addResponse("declines", JUNE + i * 7_200L, JUNE + i * 7_200L);
+        }
+    }
+
+    static void afterThisSecond() {
+        long second = Instant.now().getEpochSecond();
+        await().atMost(Duration.ofSeconds(2)).until(() -> Instant.now().getEpochSecond() > second);
+    }
+
+    void assertCatalogMirrorsServer() {
+        WootricCatalog.assertMirrors(data, "wootric_end_users", fake, "end_users");
+        WootricCatalog.assertMirrors(data, "wootric_responses", fake, "responses");
+        WootricCatalog.assertMirrors(data, "wootric_declines", fake, "declines");
+    }
+
+    @Test
+    void aFullSyncThenAnIncrementalMirrorTheServer() {
+        seed(180, 260, 12);
+        Map<String, Object> full = HubRuns.runToEnd("wootric", "full");
+        assertThat(full).containsEntry("status", "SUCCEEDED").containsEntry("records", 180 + 260 + 12);
+        // 180 users in 4 pages, 260 responses in 6, 12 declines in 1: no request wasted
+        assertThat(full).containsEntry("requests", 4 + 6 + 1);
+        assertCatalogMirrorsServer();
+
+        // new and changed records on the server, stamped as Wootric would: with the time of the change
+        long now = Instant.now().getEpochSecond();
+        List<Map<String, Object>> users = fake.rows("end_users");
+        fake.touch("end_users", (Long) users.get(5).get("id"), now, "email", "renamed@example.com");
+        fake.touch("end_users", (Long) users.get(170).get("id"), now, "properties", Map.of("persona", "Team"));
+        fake.addEndUser(now, now);
+        List<Map<String, Object>> responses = fake.rows("responses");
+        // a response re-tagged after creation: found by the look-back
+        fake.addResponse("responses", now - 2 * DAY, now);
+        // a run reads up to the second it starts in; changes of that very second go to the next run
+        afterThisSecond();
+        Map<String, Object> incremental0 = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(incremental0).containsEntry("status", "SUCCEEDED");
+        long recent = (Long) fake.rows("responses").get(fake.rows("responses").size() - 1).get("id");
+        fake.touch("responses", recent, Instant.now().getEpochSecond(), "tags", List.of("PRICING"));
+        // back-dated on creation (the API allows created_at), but updated now
+        fake.addResponse("responses", Instant.now().getEpochSecond() - 1, Instant.now().getEpochSecond());
+
+        afterThisSecond();
+        Map<String, Object> incremental = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(incremental).containsEntry("status", "SUCCEEDED").containsEntry("records", 2);
+        assertCatalogMirrorsServer();
+        assertThat(responses).isNotEmpty();
+    }
+
+    @Test
+    void fourThousandEndUsersUpdatedInOneSecondAllArrive() {
+        long crowded = JUNE + 10 * DAY;
+        for (int i = 0; i < 4_000; i++) {
+            fake.addEndUser(JUNE + i * 7L, crowded);
+        }
+        seed(60, 40, 0);
+        Map<String, Object> run = HubRuns.runToEnd("wootric", "full");
+        assertThat(run).containsEntry("status", "SUCCEEDED").containsEntry("records", 4_060 + 40);
+        assertCatalogMirrorsServer();
+        assertThat(fake.requestLines).noneMatch(line -> line.contains("page=31"));
+    }
+}
