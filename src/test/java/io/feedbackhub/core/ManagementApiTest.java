@@ -56,7 +56,7 @@ class ManagementApiTest {
 
     @Test
     void aDisabledConnectorStartsNothingAndKeepsTheHubReady() {
-        assertThat(camel.getRouteController().getRouteStatus("idle-run")).isEqualTo(ServiceStatus.Stopped);
+        assertThat(camel.getRoute("idle-run")).as("a disabled connector's routes are not even built").isNull();
         assertThat(camel.getRoute("idle-schedule-incremental")).as("no schedule for a disabled connector").isNull();
         assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Started);
         assertThat(camel.getRouteController().getRouteStatus("demo-schedule-incremental")).isEqualTo(ServiceStatus.Started);
@@ -116,7 +116,40 @@ class ManagementApiTest {
     }
 
     @Test
+    void jolokiaAllowsLifecycleOperationsOnlyAsJsonPosts() {
+        String route = "org.apache.camel:context=feedback-hub,type=routes,name=\"demo-run\"";
+        try {
+            Management.request().contentType("application/json")
+                    .body("{\"type\":\"exec\",\"mbean\":\"" + route.replace("\"", "\\\"") + "\",\"operation\":\"stop()\"}")
+                    .post("/q/jolokia").then().statusCode(200).body("status", equalTo(200));
+            assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Stopped);
+        } finally {
+            Management.request().contentType("application/json")
+                    .body("{\"type\":\"exec\",\"mbean\":\"" + route.replace("\"", "\\\"") + "\",\"operation\":\"start()\"}")
+                    .post("/q/jolokia").then().statusCode(200).body("status", equalTo(200));
+        }
+        assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Started);
+        String context = "org.apache.camel:context=feedback-hub,type=context,name=\\\"feedback-hub\\\"";
+        Management.request().contentType("application/json")
+                .body("{\"type\":\"exec\",\"mbean\":\"" + context + "\",\"operation\":\"sendStringBody(java.lang.String,java.lang.String)\",\"arguments\":[\"log:x\",\"hi\"]}")
+                .post("/q/jolokia").then().body("status", equalTo(403));
+        Management.request().contentType("application/json")
+                .body("{\"type\":\"exec\",\"mbean\":\"" + context + "\",\"operation\":\"dumpRoutesAsXml()\"}")
+                .post("/q/jolokia").then().body("status", equalTo(403));
+        Management.request().get("/q/jolokia/exec/" + route + "/stop()").then().statusCode(403);
+        Management.request().contentType("text/plain").body("{\"type\":\"version\"}").post("/q/jolokia").then().statusCode(403);
+        assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
     void secretsAppearNowhere() {
+        // a run whose error text repeats the secret (Jackson quotes the bad input)
+        DemoPages pages = new DemoPages(config.dataDir().resolve("demo-input"));
+        pages.clear();
+        pages.writeRaw(1, "[{\"id\": " + TestHub.DEMO_TOKEN + "}]");
+        Map<String, Object> failed = HubRuns.runToEnd("demo", "full");
+        assertThat(failed).containsEntry("status", "FAILED");
+        assertThat((String) failed.get("error")).contains("****");
         for (String path : new String[] { "/hub/connectors", "/hub/connectors/demo", "/q/health", "/q/metrics" }) {
             assertThat(Management.request().get(path).asString()).as(path).doesNotContain(TestHub.DEMO_TOKEN);
         }

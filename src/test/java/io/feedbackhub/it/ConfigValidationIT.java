@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,10 +32,21 @@ class ConfigValidationIT {
             "HUB_DEMO_ENABLED     | ''             | hub.demo.enabled: is required",
             "HUB_DEMO_ENABLED     | maybe          | hub.demo.enabled",
             "HUB_DATA_DIR         | /proc/no-such  | hub.data-dir: cannot create",
+            "HUB_CATALOG_TOPIC_PREFIX | bad prefix/ | hub.catalog.topic-prefix: may hold only",
+            "HUB_DEMO_INPUT_DIR   | ''             | hub.demo.input-dir: is required by file:src/test/resources/routes/demo.camel.yaml",
+            "HUB_WOOTRIC_ENABLED  | true           | hub.wootric.start-date: is required when hub.wootric.enabled=true",
+            "FILE                 | hub.datadir=/tmp/x | hub.datadir: is not a setting of the hub",
     })
     void aBadValueStopsTheHubNamingTheProperty(String variable, String value, String expectedLine) throws Exception {
         Map<String, String> env = new HashMap<>();
-        env.put(variable, value.equals("LONG") ? "x".repeat(141) : value);
+        if (variable.equals("FILE")) {
+            // keys as an operator's properties file spells them
+            Path file = dir.resolve("extra.properties");
+            Files.writeString(file, value + "\n");
+            env.put("SMALLRYE_CONFIG_LOCATIONS", file.toString());
+        } else {
+            env.put(variable, value.equals("LONG") ? "x".repeat(141) : value);
+        }
         env.put("HUB_DEMO_API_TOKEN", SECRET);
         Path data = Files.createDirectories(dir.resolve("data"));
         try (HubProcess hub = HubProcess.create(data, env).start()) {
@@ -43,6 +55,16 @@ class ConfigValidationIT {
             assertThat(exit).as(output).isNotZero();
             assertThat(output.lines()).as(output).anySatisfy(line -> assertThat(line).contains(expectedLine));
             assertThat(output).doesNotContain(SECRET);
+        }
+    }
+
+    @Test
+    void aDisabledConnectorNeedsNoneOfItsKeys() throws Exception {
+        Map<String, String> env = Map.of("HUB_DEMO_ENABLED", "false", "HUB_DEMO_INPUT_DIR", "", "HUB_DEMO_SCHEDULE", "");
+        try (HubProcess hub = HubProcess.create(Files.createDirectories(dir.resolve("data")), env).start()
+                .awaitReady(Duration.ofSeconds(60))) {
+            assertThat(hub.get("/hub/connectors/demo").body()).contains("\"enabled\":false");
+            assertThat(hub.post("/hub/connectors/demo/run?mode=full").statusCode()).isEqualTo(409);
         }
     }
 }

@@ -79,6 +79,32 @@ class RestartIT {
         assertThat(ids.size() - expected.size()).as("records read twice").isBetween(0, 3);
     }
 
+    @Test
+    void aStopDuringAFullRunKeepsTheOldTableWhole() throws Exception {
+        DemoPages pages = new DemoPages(data.resolve("demo-input"));
+        for (int page = 1; page <= 3; page++) {
+            pages.write(page, 3, 1);
+        }
+        Path table = data.resolve("catalog").resolve("demo_items.jsonl");
+        byte[] before;
+        try (HubProcess hub = HubProcess.create(data, Map.of("HUB_DEMO_PAGE_DELAY", "300")).start().awaitReady(READY)) {
+            runToEnd(hub, "full");
+            before = java.nio.file.Files.readAllBytes(table);
+            for (int page = 1; page <= 12; page++) {
+                pages.write(page, 3, 2);
+            }
+            assertThat(hub.post("/hub/connectors/demo/run?mode=full").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> connector(hub).path("lastRun").path("requests").asInt() >= 3);
+            hub.stop();
+        }
+        assertThat(java.nio.file.Files.readAllBytes(table)).as("the table a stopped full run leaves").isEqualTo(before);
+        try (HubProcess hub = HubProcess.create(data, Map.of()).start().awaitReady(READY)) {
+            JsonNode last = connector(hub).path("lastRun");
+            assertThat(last.path("status").asText()).isEqualTo("FAILED");
+            assertThat(last.path("error").asText()).contains("interrupted");
+        }
+    }
+
     private static JsonNode connector(HubProcess hub) throws Exception {
         return JSON.readTree(hub.get("/hub/connectors/demo").body());
     }

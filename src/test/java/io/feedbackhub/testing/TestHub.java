@@ -15,7 +15,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class TestHub implements QuarkusTestResourceLifecycleManager {
 
-    public static final String DEMO_TOKEN = "demo-s3cret-token-value";
+    public static final String DEMO_TOKEN = "demoS3cretTokenValue";
 
     protected Path dataDir;
 

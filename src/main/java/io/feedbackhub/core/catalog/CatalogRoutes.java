@@ -41,7 +41,7 @@ public class CatalogRoutes extends RouteBuilder {
     @Override
     public void configure() {
         var route = from(Catalog.ENDPOINT).routeId("catalog-sink")
-                .process(exchange -> exchange.setProperty(BATCH, input.read(exchange)));
+                .process(this::readBatch);
         if (config.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
             // a list of messages goes out as one send: each record keeps its own key and topic,
             // and the exchange completes when the broker has acknowledged them all (acks=all)
@@ -55,6 +55,14 @@ public class CatalogRoutes extends RouteBuilder {
             route.process(exchange -> files.write(exchange, exchange.getProperty(BATCH, RecordBatch.class)));
         }
         route.process(this::countRecords);
+    }
+
+    private void readBatch(Exchange exchange) {
+        RecordBatch batch = input.read(exchange);
+        if (batch.replace()) {
+            runs.runOf(exchange).ifPresent(io.feedbackhub.core.run.Run::markReplacing);
+        }
+        exchange.setProperty(BATCH, batch);
     }
 
     private void toKafkaRecords(Exchange exchange) throws JsonProcessingException {

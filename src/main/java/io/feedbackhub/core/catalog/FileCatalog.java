@@ -23,9 +23,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.HubConfig;
-import io.quarkus.runtime.StartupEvent;
 import io.feedbackhub.core.run.ConnectorRuns;
 import io.feedbackhub.core.run.Run;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The embedded catalog: one JSON Lines file per table in {@code ${hub.data-dir}/catalog}.
@@ -35,6 +35,7 @@ import io.feedbackhub.core.run.Run;
  * A replacing (full-table) run writes {@code .staging/<table>.<run>.jsonl} instead; when the run
  * succeeds that file is forced to disk and renamed over the table in one atomic step, and when the
  * run fails it is deleted, so readers only ever see a whole old table or a whole new one.
+ * Everything that touches one table's files holds that table's lock.
  */
 @ApplicationScoped
 public class FileCatalog {
@@ -50,11 +51,12 @@ public class FileCatalog {
     @Inject
     ConnectorRuns runs;
 
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<Path, FileChannel> open = new ConcurrentHashMap<>();
 
     /** Copies left by a run the hub did not see finish (kill -9) will never be swapped in. */
     void dropStaleCopies(@Observes StartupEvent start) throws IOException {
-        Path staging = dir().resolve(".staging");
+        Path staging = staging();
         if (Files.isDirectory(staging)) {
             try (var stale = Files.list(staging)) {
                 for (Path copy : stale.toList()) {
@@ -70,111 +72,118 @@ public class FileCatalog {
     }
 
     public void write(Exchange exchange, RecordBatch batch) {
-        Path target;
+        Run run = null;
         if (batch.replace()) {
-            Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException(
+            run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException(
                     "catalog: replacing table " + batch.table() + " needs a connector run"));
-            target = staging(run, batch.table());
-        } else {
-            target = tableFile(batch.table());
         }
-        if (batch.records().isEmpty()) {
-            return;
+        byte[] lines = lines(batch);
+        synchronized (lock(batch.table())) {
+            Path target = run == null ? tableFile(batch.table()) : copyFor(run, batch.table());
+            if (lines.length == 0) {
+                return;
+            }
+            try {
+                ByteBuffer buffer = ByteBuffer.wrap(lines);
+                FileChannel channel = channel(target, StandardOpenOption.APPEND);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot write to " + target, e);
+            }
         }
+    }
+
+    private byte[] lines(RecordBatch batch) {
         ByteArrayOutputStream lines = new ByteArrayOutputStream(256 * batch.records().size());
         try {
             for (CatalogRecord record : batch.records()) {
                 json.writeValue(lines, record.json());
                 lines.write('\n');
             }
-            FileChannel channel = channel(target);
-            synchronized (channel) {
-                ByteBuffer buffer = ByteBuffer.wrap(lines.toByteArray());
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-            }
         } catch (IOException e) {
-            throw new UncheckedIOException("catalog: cannot write to " + target, e);
+            throw new UncheckedIOException(e);
         }
+        return lines.toByteArray();
     }
 
-    /** The run's copy of a table, created (empty) on first use with its swap and clean-up registered. */
-    private Path staging(Run run, String table) {
-        Path copy = dir().resolve(".staging").resolve(table + "." + run.id() + ".jsonl");
+    /** The run's copy of a table, created empty on first use with its swap and clean-up registered. */
+    private Path copyFor(Run run, String table) {
+        Path copy = staging().resolve(table + "." + run.id() + ".jsonl");
         if (!open.containsKey(copy)) {
-            synchronized (this) {
-                if (!open.containsKey(copy)) {
-                    try {
-                        Files.createDirectories(copy.getParent());
-                        open.put(copy, FileChannel.open(copy, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                                StandardOpenOption.TRUNCATE_EXISTING));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("catalog: cannot create " + copy, e);
-                    }
-                    run.onSuccess(() -> swapIn(copy, table));
-                    run.onFailure(() -> discard(copy));
-                }
+            try {
+                channel(copy, StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot create " + copy, e);
             }
+            run.onSuccess(() -> swapIn(copy, table));
+            run.onFailure(() -> discard(copy, table));
         }
         return copy;
     }
 
     private void swapIn(Path copy, String table) {
         Path file = tableFile(table);
-        try {
-            FileChannel channel = open.remove(copy);
-            if (channel != null) {
-                channel.force(true);
-                channel.close();
+        synchronized (lock(table)) {
+            try {
+                FileChannel channel = open.remove(copy);
+                if (channel != null) {
+                    channel.force(true);
+                    channel.close();
+                }
+                close(file);
+                Files.move(copy, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                // the rename itself is durable only once the directory is
+                try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                    dir.force(true);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot swap in the new copy of " + table, e);
             }
-            close(file);
-            Files.move(copy, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("catalog: cannot swap in the new copy of " + table, e);
         }
     }
 
-    private void discard(Path copy) {
-        try {
-            FileChannel channel = open.remove(copy);
-            if (channel != null) {
-                channel.close();
+    private void discard(Path copy, String table) {
+        synchronized (lock(table)) {
+            try {
+                close(copy);
+                Files.deleteIfExists(copy);
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot delete " + copy, e);
             }
-            Files.deleteIfExists(copy);
-        } catch (IOException e) {
-            throw new UncheckedIOException("catalog: cannot delete " + copy, e);
         }
     }
 
-    private FileChannel channel(Path file) throws IOException {
+    /** Called with the table's lock held. */
+    private FileChannel channel(Path file, StandardOpenOption mode) throws IOException {
         FileChannel channel = open.get(file);
-        if (channel != null) {
-            return channel;
+        if (channel == null) {
+            Files.createDirectories(file.getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+            open.put(file, channel);
         }
-        synchronized (this) {
-            channel = open.get(file);
-            if (channel == null) {
-                Files.createDirectories(file.getParent());
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-                open.put(file, channel);
-            }
-            return channel;
-        }
+        return channel;
     }
 
-    /** Closes the append channel of a table so the next append opens the file now at that path. */
+    /** Called with the table's lock held; the next append opens whatever file is then at that path. */
     private void close(Path file) throws IOException {
         FileChannel channel = open.remove(file);
         if (channel != null) {
-            synchronized (channel) {
-                channel.close();
-            }
+            channel.close();
         }
+    }
+
+    private Object lock(String table) {
+        return locks.computeIfAbsent(table, t -> new Object());
     }
 
     private Path dir() {
         return config.dataDir().resolve("catalog");
+    }
+
+    private Path staging() {
+        return dir().resolve(".staging");
     }
 
     @PreDestroy

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,6 +29,9 @@ import io.feedbackhub.core.connector.ConnectorRegistry;
  */
 @ApplicationScoped
 public class HubConfigCheck {
+
+    static final Set<String> CORE_KEYS = new TreeSet<>(
+            List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers"));
 
     @Inject
     HubConfig hub;
@@ -55,10 +61,30 @@ public class HubConfigCheck {
                     .filter(brokers -> !brokers.matches("[^\\s,:]+:\\d+(\\s*,\\s*[^\\s,:]+:\\d+)*"))
                     .ifPresent(brokers -> problems.add("hub.kafka.brokers", "must be host:port[,host:port...], not '" + brokers + "'"));
         }
+        if (!hub.catalog().topicPrefix().matches("[A-Za-z0-9._\\-]{0,200}")) {
+            problems.add("hub.catalog.topic-prefix", "may hold only letters, digits, '.', '_' and '-' (Kafka topic names), not '"
+                    + hub.catalog().topicPrefix() + "'");
+        }
         for (Connector connector : registry.all()) {
             checkConnector(connector, problems);
         }
+        checkNames(problems);
         return problems.all();
+    }
+
+    /** A misspelt key would otherwise be ignored without a word. */
+    private void checkNames(ConfigProblems problems) {
+        Set<String> connectors = registry.all().stream().map(Connector::name).collect(Collectors.toCollection(TreeSet::new));
+        for (String name : config.getPropertyNames()) {
+            if (!name.startsWith("hub.") || CORE_KEYS.contains(name)) {
+                continue;
+            }
+            String group = name.substring(4).split("\\.", 2)[0];
+            if (!connectors.contains(group)) {
+                problems.add(name, "is not a setting of the hub: core settings are " + String.join(", ", CORE_KEYS)
+                        + (connectors.isEmpty() ? "" : ", connectors are hub." + String.join(".*, hub.", connectors) + ".*"));
+            }
+        }
     }
 
     private void checkDataDir(ConfigProblems problems) {
@@ -85,6 +111,9 @@ public class HubConfigCheck {
         checkCron(prefix + "schedule", connector.schedule(), problems);
         checkCron(prefix + "full-sync-schedule", connector.fullSyncSchedule(), problems);
         if (connector.enabled()) {
+            for (String key : connector.placeholders()) {
+                problems.required(key, "by " + String.join(", ", connector.sources()));
+            }
             connectorChecks.stream().filter(check -> check.connector().equals(connector.name()))
                     .forEach(check -> check.check(problems));
         }

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.Config;
 public class SecretMasker {
 
     static final String MASK = "****";
-    private static final List<String> SECRET_WORDS = List.of("password", "secret", "token", "key");
+    private static final List<String> SECRET_WORDS = List.of("password", "passphrase", "secret", "token", "key", "credential");
     /** Shorter values are too likely to occur by chance to be replaced everywhere. */
     private static final int MIN_LENGTH = 4;
 
@@ -30,10 +30,16 @@ public class SecretMasker {
 
     @PostConstruct
     void collect() {
-        secrets = StreamSupport.stream(config.getPropertyNames().spliterator(), false)
+        secrets = secretValues(config);
+    }
+
+    /** The values to hide, longest first so that a secret containing another is masked whole. */
+    static List<String> secretValues(Config config) {
+        return StreamSupport.stream(config.getPropertyNames().spliterator(), false)
                 .filter(SecretMasker::isSecret)
                 .flatMap(name -> config.getOptionalValue(name, String.class).stream())
-                .flatMap(value -> List.of(value.split(",")).stream())
+                // a list of keys (hub.segment.write-keys) is masked whole and key by key
+                .flatMap(value -> java.util.stream.Stream.concat(java.util.stream.Stream.of(value), List.of(value.split(",")).stream()))
                 .map(String::trim)
                 .filter(value -> value.length() >= MIN_LENGTH)
                 .distinct()
@@ -52,6 +58,10 @@ public class SecretMasker {
     }
 
     public String mask(String text) {
+        return mask(text, secrets);
+    }
+
+    static String mask(String text, List<String> secrets) {
         if (text == null) {
             return null;
         }

@@ -1,12 +1,21 @@
 package io.feedbackhub.core.connector;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,6 +23,7 @@ import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -22,6 +32,8 @@ import org.eclipse.microprofile.config.Config;
  */
 @ApplicationScoped
 public class ConnectorRegistry {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(hub\\.[A-Za-z0-9_.\\-]+)}}");
 
     @Inject
     CamelContext camel;
@@ -66,12 +78,32 @@ public class ConnectorRegistry {
         String runUri = Connector.runEndpoint(name);
         boolean runnable = routes.stream().anyMatch(r -> r.getInput() != null
                 && runUri.equals(r.getInput().getEndpointUri()));
+        Set<String> placeholders = new TreeSet<>();
+        Set<String> sources = new TreeSet<>();
+        routes.stream().map(RouteDefinition::getResource).filter(Objects::nonNull).distinct().forEach(resource -> {
+            sources.add(resource.getLocation());
+            placeholders.addAll(placeholders(resource));
+        });
         return new Connector(name,
-                config.getOptionalValue(prefix + "enabled", Boolean.class).orElse(false),
+                config.getOptionalValue(prefix + "enabled", String.class).map(Boolean::parseBoolean).orElse(false),
                 config.getOptionalValue(prefix + "description", String.class).orElse(""),
-                config.getOptionalValue(prefix + "schedule", String.class),
-                config.getOptionalValue(prefix + "full-sync-schedule", String.class),
+                config.getOptionalValue(prefix + "schedule", String.class).filter(s -> !s.isBlank()),
+                config.getOptionalValue(prefix + "full-sync-schedule", String.class).filter(s -> !s.isBlank()),
                 routes.stream().map(RouteDefinition::getRouteId).toList(),
-                runnable);
+                runnable, placeholders, sources);
+    }
+
+    /** The {@code {{hub.x}}} placeholders of a route file that have no default ({@code {{hub.x:d}}}) and are not optional ({@code {{?hub.x}}}). */
+    private static Set<String> placeholders(Resource resource) {
+        Set<String> keys = new TreeSet<>();
+        try (InputStream in = resource.getInputStream()) {
+            Matcher m = PLACEHOLDER.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            while (m.find()) {
+                keys.add(m.group(1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource.getLocation(), e);
+        }
+        return keys;
     }
 }

@@ -57,6 +57,13 @@ public class JolokiaEndpoint {
         // a servlet container would hand Jolokia the decoded path; '+' is a plain character in a path
         String pathInfo = URLDecoder.decode(ctx.request().path().substring(PATH.length()).replace("+", "%2B"),
                 StandardCharsets.UTF_8);
+        // operations change things: never from a plain link or a form a browser can be made to send
+        boolean operation = pathInfo.startsWith("/exec") || pathInfo.startsWith("/write");
+        if ((!post && operation) || (post && !String.valueOf(ctx.request().getHeader("Content-Type")).startsWith("application/json"))) {
+            ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"operations are POSTed as application/json\",\"status\":403}");
+            return;
+        }
         Map<String, String[]> params = new HashMap<>();
         ctx.queryParams().names().forEach(name -> params.put(name, ctx.queryParams().getAll(name).toArray(String[]::new)));
         JSONStructure answer;
@@ -91,9 +98,15 @@ public class JolokiaEndpoint {
         }
     }
 
-    /** Camel's MBeans in full, the JVM's read-only; everything else stays hidden. */
+    /**
+     * Camel's and the JVM's MBeans may be read; the only operations are the lifecycle ones an
+     * operator needs (start, stop, suspend, resume a route or the context, reset statistics).
+     * Sending messages, dumping routes (which shows resolved placeholders) and writing attributes
+     * are refused; everything outside these domains stays hidden.
+     */
     static final class CamelDomainsOnly extends AllowAllRestrictor {
         private static final Set<String> READ_ONLY = Set.of("java.lang", "java.nio");
+        private static final Set<String> OPERATIONS = Set.of("start", "stop", "suspend", "resume", "restart", "reset");
 
         @Override
         public boolean isObjectNameHidden(ObjectName name) {
@@ -107,12 +120,14 @@ public class JolokiaEndpoint {
 
         @Override
         public boolean isAttributeWriteAllowed(ObjectName name, String attribute) {
-            return name.getDomain().equals("org.apache.camel");
+            return false;
         }
 
         @Override
         public boolean isOperationAllowed(ObjectName name, String operation) {
-            return name.getDomain().equals("org.apache.camel");
+            int signature = operation.indexOf('(');
+            return name.getDomain().equals("org.apache.camel")
+                    && OPERATIONS.contains(signature < 0 ? operation : operation.substring(0, signature));
         }
     }
 }

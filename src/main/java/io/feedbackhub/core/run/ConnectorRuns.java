@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +64,12 @@ public class ConnectorRuns {
         RunMode mode = RunMode.parse(modeText).orElseThrow(() -> new RunRejected(RunRejected.Reason.BAD_MODE,
                 "mode must be incremental or full, not " + modeText));
         Run run = claim(connector, mode, trigger);
-        executor().submit(() -> execute(run, connector));
+        try {
+            executor().submit(() -> execute(run, connector));
+        } catch (RejectedExecutionException stopping) {
+            finish(run, new IllegalStateException(RunLog.INTERRUPTED));
+            throw new RunRejected(RunRejected.Reason.ALREADY_RUNNING, "the hub is stopping");
+        }
         return run;
     }
 
@@ -130,12 +136,20 @@ public class ConnectorRuns {
             exchange.setProperty(RUN_MODE, run.mode().label());
             exchange.setProperty(CONNECTOR, run.connector());
             failure = producer().send(connector.runEndpoint(), exchange).getException();
+            if (failure == null && (camel.isStopping() || camel.isStopped())) {
+                // a graceful stop can end a route's loops early without an error: never take that for a complete run
+                failure = new IllegalStateException(RunLog.INTERRUPTED);
+            }
             if (failure == null) {
                 run.successActions().forEach(Runnable::run);
             }
         } catch (RuntimeException e) {
             failure = e;
         }
+        finish(run, failure);
+    }
+
+    private void finish(Run run, Exception failure) {
         if (failure != null) {
             for (Runnable cleanUp : run.failureActions()) {
                 try {
@@ -148,8 +162,8 @@ public class ConnectorRuns {
         } else {
             run.finish(Run.Status.SUCCEEDED, null, Instant.now());
         }
-        running.remove(run.connector(), run);
         log.finished(run);
+        running.remove(run.connector(), run);
     }
 
     private static String describe(Throwable failure) {

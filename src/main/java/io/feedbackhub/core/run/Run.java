@@ -21,6 +21,7 @@ public final class Run {
     private final AtomicLong requests = new AtomicLong();
     private final List<Runnable> onSuccess = new ArrayList<>();
     private final List<Runnable> onFailure = new ArrayList<>();
+    private volatile boolean replacing;
     private volatile Instant finishedAt;
     private volatile Status status = Status.RUNNING;
     private volatile String error;
@@ -53,6 +54,15 @@ public final class Run {
     /** Clean-up for a failed run, such as dropping a half-written table. */
     public synchronized void onFailure(Runnable action) {
         onFailure.add(action);
+    }
+
+    /** The run writes replacement copies of tables: its bookmarks must wait for the swap. */
+    public void markReplacing() {
+        replacing = true;
+    }
+
+    public boolean replacing() {
+        return replacing;
     }
 
     synchronized List<Runnable> successActions() {

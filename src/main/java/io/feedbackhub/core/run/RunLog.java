@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.SecretMasker;
+import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -32,12 +33,13 @@ import io.micrometer.core.instrument.MeterRegistry;
  * A run that started but never ended (the hub was killed) reads back as FAILED.
  */
 @ApplicationScoped
+@Startup
 public class RunLog {
 
     private static final Logger LOG = Logger.getLogger(RunLog.class);
     /** History kept across restarts: the run log is cut back to this many lines when it has twice as many. */
     static final int KEEP_LINES = 1000;
-    static final String INTERRUPTED = "interrupted: the hub stopped during the run";
+    public static final String INTERRUPTED = "interrupted: the hub stopped during the run";
 
     @Inject
     io.feedbackhub.core.config.HubConfig config;
@@ -93,7 +95,7 @@ public class RunLog {
         Counter.builder("hub.connector.requests").description("Requests made to outside systems by connector runs")
                 .tag("connector", connector).register(metrics).increment(run.requests());
         if (run.status() == Run.Status.FAILED) {
-            LOG.warnf("run %s of %s (%s) failed: %s", run.id(), connector, run.mode().label(), run.error());
+            LOG.warnf("run %s of %s (%s) failed: %s", run.id(), connector, run.mode().label(), secrets.mask(run.error()));
         } else {
             LOG.infof("run %s of %s (%s) succeeded: %d records, %d requests", run.id(), connector,
                     run.mode().label(), run.records(), run.requests());

@@ -14,7 +14,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.StateRepository;
 import org.apache.camel.support.processor.state.FileStateRepository;
 
-import io.feedbackhub.core.catalog.Catalog;
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.run.ConnectorRuns;
 import io.feedbackhub.core.run.Run;
@@ -62,9 +61,9 @@ public class SyncState {
     }
 
     /**
-     * Sets a bookmark that follows the records of this exchange: at once when they were appended
-     * to the catalog, and only when the run succeeds when they went to a replacement copy of a
-     * table (a full run), since until then the catalog does not hold them.
+     * Sets a bookmark that follows the records of this exchange's run: at once while the run only
+     * appends to the catalog, and only when the run succeeds once it writes a replacement copy of
+     * a table (a full run), since until the swap the catalog does not hold those records.
      */
     public void commit(Exchange exchange, String stream, String name, String value) {
         String connector = exchange.getProperty(ConnectorRuns.CONNECTOR, String.class);
@@ -73,8 +72,8 @@ public class SyncState {
                     + ConnectorRuns.CONNECTOR + " property)");
         }
         key(connector, stream, name);
-        if ("replace".equals(exchange.getMessage().getHeader(Catalog.TABLE_MODE, String.class))) {
-            Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException("no run for " + connector));
+        Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException("no run of " + connector + " in progress"));
+        if (run.replacing()) {
             run.onSuccess(() -> put(connector, stream, name, value));
         } else {
             put(connector, stream, name, value);

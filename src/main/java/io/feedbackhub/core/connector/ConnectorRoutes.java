@@ -7,17 +7,20 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 
 import io.feedbackhub.core.run.RunMode;
 
 /**
- * Gives every enabled, runnable connector its Quartz schedules from {@code hub.<name>.schedule}
- * (incremental runs) and {@code hub.<name>.full-sync-schedule} (full runs), so no connector
- * writes its own timer routes and an unset schedule simply means no scheduled run.
+ * Decides which routes a connector gets, once the configuration check has passed: a disabled
+ * connector's routes are dropped before anything is built (it opens nothing and needs none of its
+ * keys), and every enabled, runnable connector gets Quartz routes for {@code hub.<name>.schedule}
+ * (incremental runs) and {@code hub.<name>.full-sync-schedule} (full runs), so no connector writes
+ * its own timer routes and an unset schedule simply means no scheduled run.
  */
 @ApplicationScoped
-public class ConnectorSchedules {
+public class ConnectorRoutes {
 
     @Inject
     CamelContext camel;
@@ -26,8 +29,15 @@ public class ConnectorSchedules {
     ConnectorRegistry registry;
 
     /** After the configuration check (which runs at the default priority) has passed. */
-    void addRoutes(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000) AfterConfigure configured)
+    void arrange(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000) AfterConfigure configured)
             throws Exception {
+        ModelCamelContext model = (ModelCamelContext) camel;
+        for (Connector connector : registry.all()) {
+            if (!connector.enabled()) {
+                model.removeRouteDefinitions(model.getRouteDefinitions().stream()
+                        .filter(route -> connector.name().equals(route.getGroup())).toList());
+            }
+        }
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
