@@ -52,8 +52,13 @@ class WootricPullTest {
             state.put("wootric", stream, "synced-to", "");
         }
         fake.failureRate = 0;
+        fake.failWhen = request -> false;
         fake.tooManyRequests.set(0);
         fake.rateLimit = 0;
+        fake.rateWindowMillis = 60_000;
+        fake.served500.set(0);
+        fake.served429.set(0);
+        fake.apiRequests.set(0);
         data = config.dataDir();
         for (String table : List.of("wootric_end_users", "wootric_responses", "wootric_declines")) {
             Files.deleteIfExists(data.resolve("catalog").resolve(table + ".jsonl"));
@@ -128,5 +133,62 @@ class WootricPullTest {
         assertThat(run).containsEntry("status", "SUCCEEDED").containsEntry("records", 4_060 + 40);
         assertCatalogMirrorsServer();
         assertThat(fake.requestLines).noneMatch(line -> line.contains("page=31"));
+    }
+
+    @Test
+    void aRunThroughInjected500sAndA429StormStillMirrorsTheServer() {
+        seed(700, 900, 30);
+        fake.failureRate = 0.10;
+        fake.tooManyRequests.set(6);
+        Map<String, Object> run = HubRuns.runToEnd("wootric", "full");
+        assertThat(run).containsEntry("status", "SUCCEEDED").containsEntry("records", 700 + 900 + 30);
+        assertCatalogMirrorsServer();
+        assertThat(fake.served500.get()).isPositive();
+        assertThat(fake.served429.get()).isEqualTo(6);
+        // every retry is a request: the run log counts each one the server saw
+        assertThat((Integer) run.get("requests")).isEqualTo(fake.apiRequests.get())
+                .isGreaterThanOrEqualTo(14 + 18 + 1 + 6 + fake.served500.get());
+    }
+
+    @Test
+    void aRateLimitIsRespectedBySlowingDown() {
+        seed(400, 400, 0);
+        fake.rateLimit = 8;
+        fake.rateWindowMillis = 1_000;
+        Map<String, Object> run = HubRuns.runToEnd("wootric", "full");
+        assertThat(run).containsEntry("status", "SUCCEEDED");
+        assertCatalogMirrorsServer();
+        assertThat(fake.served429.get()).as("429s despite pacing").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aFailedRunResumesWhereItStoppedWithoutSkippingOrRepeating() {
+        seed(500, 120, 0);
+        // end users' page 5 is down for good: the run fails after four pages are in the catalog
+        fake.failWhen = request -> request.startsWith("/v1/end_users") && request.matches(".*[?&]page=5(&.*)?");
+        Map<String, Object> failed = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(failed).containsEntry("status", "FAILED");
+        assertThat((String) failed.get("error")).contains("Wootric answered 500");
+        assertThat(WootricCatalog.current(data, "wootric_end_users")).hasSize(200);
+
+        fake.failWhen = request -> false;
+        afterThisSecond();
+        Map<String, Object> resumed = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(resumed).containsEntry("status", "SUCCEEDED").containsEntry("records", 300 + 120);
+        assertCatalogMirrorsServer();
+    }
+
+    @Test
+    void anExpiredTokenIsRenewedOnceAndTheRunGoesOn() {
+        seed(60, 60, 0);
+        assertThat(HubRuns.runToEnd("wootric", "full")).containsEntry("status", "SUCCEEDED");
+        int grants = fake.grants.size();
+        fake.expireTokens();
+        afterThisSecond();
+        fake.addEndUser(Instant.now().getEpochSecond() - 1, Instant.now().getEpochSecond() - 1);
+        afterThisSecond();
+        assertThat(HubRuns.runToEnd("wootric", "incremental")).containsEntry("status", "SUCCEEDED").containsEntry("records", 1);
+        assertThat(fake.grants.subList(grants, fake.grants.size())).containsExactly("refresh_token");
+        assertCatalogMirrorsServer();
     }
 }

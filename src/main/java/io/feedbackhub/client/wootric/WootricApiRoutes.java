@@ -48,7 +48,7 @@ public class WootricApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        String timeouts = "throwExceptionOnFailure=false&connectTimeout=" + connection.requestTimeout().toMillis()
+        String timeouts = "throwExceptionOnFailure=false&httpClientConfigurer=#noAutomaticRetries&connectTimeout=" + connection.requestTimeout().toMillis()
                 + "&responseTimeout=" + connection.requestTimeout().toMillis();
         withRetries(from(API).routeId("wootric-api")).to(API_ATTEMPT);
         withRetries(from(TOKEN).routeId("wootric-token")).to(TOKEN_ATTEMPT);
@@ -93,9 +93,12 @@ public class WootricApiRoutes extends RouteBuilder {
         prepare(exchange, request, connection.baseUrl().replaceAll("/+$", "") + request.path());
     }
 
-    /** Only what this request needs goes out: no header a caller's route may have carried in. */
+    /**
+     * Only what this request needs goes out: no header a caller's route or the last answer left,
+     * except the error handler's own redelivery count.
+     */
     private static void prepare(Exchange exchange, WootricRequest request, String url) {
-        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().removeHeaders("*", "CamelRedeliver*");
         exchange.setProperty("wootricUrl", url);
         exchange.getMessage().setHeader(Exchange.HTTP_METHOD, request.method());
         if (!request.query().isEmpty()) {

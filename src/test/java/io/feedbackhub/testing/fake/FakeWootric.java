@@ -66,9 +66,14 @@ public final class FakeWootric implements AutoCloseable {
     /** Seconds until X-Rate-Limit-Reset on an injected 429. */
     public volatile int storm429ResetSeconds = 1;
     public volatile long delayMillis = 0;
+    /** /v1 requests whose path and query match get 500 every time (an outage of one part of the API). */
+    public volatile Predicate<String> failWhen = request -> false;
+    public final List<String> grants = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public final AtomicInteger tokenRequests = new AtomicInteger();
     public final AtomicInteger listRequests = new AtomicInteger();
+    /** Every authorised /v1 request, whatever its answer. */
+    public final AtomicInteger apiRequests = new AtomicInteger();
     public final AtomicInteger served500 = new AtomicInteger();
     public final AtomicInteger served429 = new AtomicInteger();
     public final List<String> requestLines = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -198,6 +203,7 @@ public final class FakeWootric implements AutoCloseable {
                 send(exchange, 401, Map.of("error", "invalid_token"));
                 return;
             }
+            apiRequests.incrementAndGet();
             if (!rateLimited(exchange)) {
                 return;
             }
@@ -210,7 +216,7 @@ public final class FakeWootric implements AutoCloseable {
                 send(exchange, 429, Map.of("errors", List.of(Map.of("message", "Rate limit exceeded"))));
                 return;
             }
-            if (failureRate > 0 && nextDouble() < failureRate) {
+            if ((failureRate > 0 && nextDouble() < failureRate) || failWhen.test(exchange.getRequestURI().toString())) {
                 served500.incrementAndGet();
                 send(exchange, 500, Map.of("errors", List.of(Map.of("message", "Internal Server Error"))));
                 return;
@@ -257,6 +263,7 @@ public final class FakeWootric implements AutoCloseable {
         tokenRequests.incrementAndGet();
         Map<String, String> form = form(exchange);
         String grant = form.getOrDefault("grant_type", "");
+        grants.add(grant);
         boolean ok;
         boolean refreshable = true;
         switch (grant) {
