@@ -1,0 +1,112 @@
+package io.feedbackhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.feedbackhub.testing.HubProcess;
+import io.feedbackhub.testing.HubRuns;
+import io.feedbackhub.testing.WootricCatalog;
+import io.feedbackhub.testing.fake.FakeWootric;
+
+/** The packaged hub's wootric connector against a fake Wootric: kill -9 mid-run, bad credentials. */
+class WootricIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READY = Duration.ofSeconds(60);
+    static final long JUNE = Instant.parse("2024-06-01T00:00:00Z").getEpochSecond();
+
+    @TempDir
+    Path data;
+
+    FakeWootric fake;
+
+    @BeforeEach
+    void startFake() throws Exception {
+        fake = new FakeWootric();
+    }
+
+    @AfterEach
+    void stopFake() {
+        fake.close();
+    }
+
+    Map<String, String> wootric(String password) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HUB_WOOTRIC_ENABLED", "true");
+        env.put("HUB_WOOTRIC_BASE_URL", fake.baseUrl());
+        env.put("HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME);
+        env.put("HUB_WOOTRIC_PASSWORD", password);
+        env.put("HUB_WOOTRIC_START_DATE", "2024-01-01");
+        env.put("HUB_WOOTRIC_STREAMS", "end_users,responses,declines");
+        env.put("HUB_WOOTRIC_SCHEDULE", "0 0 4 1 1 ? 2099");
+        env.put("HUB_WOOTRIC_RETRY_DELAY", "50ms");
+        return env;
+    }
+
+    @Test
+    void aKillMidRunLosesNothingAndRepeatsNothing() throws Exception {
+        for (int i = 0; i < 2_500; i++) {
+            fake.addEndUser(JUNE + i * 600L, JUNE + i * 600L + (i % 7));
+        }
+        // a crowded second in the middle
+        for (int i = 0; i < 1_600; i++) {
+            fake.addEndUser(JUNE + i, JUNE + 900_000);
+        }
+        for (int i = 0; i < 1_500; i++) {
+            fake.addResponse("responses", JUNE + i * 900L, JUNE + i * 900L + 30);
+        }
+        fake.delayMillis = 20;
+        try (HubProcess hub = HubProcess.create(data, wootric(FakeWootric.PASSWORD)).start().awaitReady(READY)) {
+            assertThat(hub.post("/hub/connectors/wootric/run?mode=incremental").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> HubRuns.table(data, "wootric_end_users").size() >= 1_800);
+            hub.kill();
+        }
+        assertThat(HubRuns.table(data, "wootric_end_users").size()).isLessThan(4_100);
+        fake.delayMillis = 0;
+        try (HubProcess hub = HubProcess.create(data, wootric(FakeWootric.PASSWORD)).start().awaitReady(READY)) {
+            JsonNode interrupted = JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
+            assertThat(interrupted.path("status").asText()).isEqualTo("FAILED");
+            String runId = JSON.readTree(hub.post("/hub/connectors/wootric/run?mode=incremental").body()).path("runId").asText();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode last = JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
+                return runId.equals(last.path("id").asText()) && !"RUNNING".equals(last.path("status").asText());
+            });
+            JsonNode resumed = JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
+            assertThat(resumed.path("status").asText()).as(resumed.toString()).isEqualTo("SUCCEEDED");
+        }
+        WootricCatalog.assertMirrors(data, "wootric_end_users", fake, "end_users");
+        WootricCatalog.assertMirrors(data, "wootric_responses", fake, "responses");
+        WootricCatalog.assertMirrors(data, "wootric_declines", fake, "declines");
+    }
+
+    @Test
+    void refusedCredentialsFailTheRunAtOnceWithoutShowingThem() throws Exception {
+        String wrong = "WrongPassw0rdValue";
+        try (HubProcess hub = HubProcess.create(data, wootric(wrong)).start().awaitReady(READY)) {
+            assertThat(hub.post("/hub/connectors/wootric/run?mode=full").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> hub.get("/hub/connectors/wootric").body().contains("FAILED"));
+            JsonNode last = JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
+            assertThat(last.path("error").asText())
+                    .contains("Wootric refused the credentials (hub.wootric.username / hub.wootric.password): HTTP 401")
+                    .doesNotContain(wrong);
+            assertThat(fake.tokenRequests.get()).as("a refused grant is not retried").isEqualTo(1);
+            hub.stop();
+            assertThat(hub.output()).doesNotContain(wrong);
+        }
+    }
+}
