@@ -11,6 +11,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class FakeWootricServer implements QuarkusTestResourceLifecycleManager {
 
     public static final String START_DATE = "2024-01-01";
+    /** Declines are configured FULL_TABLE under their own table name. */
+    public static final String DECLINES_TABLE = "wootric_declines_all";
     public static FakeWootric fake;
 
     @Override
@@ -20,15 +22,18 @@ public class FakeWootricServer implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of(
-                "hub.wootric.enabled", "true",
-                "hub.wootric.base-url", fake.baseUrl(),
-                "hub.wootric.username", FakeWootric.USERNAME,
-                "hub.wootric.password", FakeWootric.PASSWORD,
-                "hub.wootric.start-date", START_DATE,
-                "hub.wootric.streams", "end_users,responses,declines",
-                "hub.wootric.retry-delay", "20ms",
-                "hub.wootric.schedule", "0 0 4 1 1 ? 2099");
+        return Map.ofEntries(
+                Map.entry("hub.wootric.stream.declines.sync-type", "FULL_TABLE"),
+                Map.entry("hub.wootric.stream.declines.table", DECLINES_TABLE),
+                Map.entry("hub.wootric.enabled", "true"),
+                Map.entry("hub.wootric.base-url", fake.baseUrl()),
+                Map.entry("hub.wootric.username", FakeWootric.USERNAME),
+                Map.entry("hub.wootric.password", FakeWootric.PASSWORD),
+                Map.entry("hub.wootric.start-date", START_DATE),
+                // declines first and whole: a replaced table ahead of appended ones
+                Map.entry("hub.wootric.streams", "declines,end_users,responses"),
+                Map.entry("hub.wootric.retry-delay", "20ms"),
+                Map.entry("hub.wootric.schedule", "0 0 4 1 1 ? 2099"));
     }
 
     @Override

@@ -60,7 +60,7 @@ class WootricPullTest {
         fake.served429.set(0);
         fake.apiRequests.set(0);
         data = config.dataDir();
-        for (String table : List.of("wootric_end_users", "wootric_responses", "wootric_declines")) {
+        for (String table : List.of("wootric_end_users", "wootric_responses", FakeWootricServer.DECLINES_TABLE)) {
             Files.deleteIfExists(data.resolve("catalog").resolve(table + ".jsonl"));
         }
     }
@@ -85,7 +85,7 @@ class WootricPullTest {
     void assertCatalogMirrorsServer() {
         WootricCatalog.assertMirrors(data, "wootric_end_users", fake, "end_users");
         WootricCatalog.assertMirrors(data, "wootric_responses", fake, "responses");
-        WootricCatalog.assertMirrors(data, "wootric_declines", fake, "declines");
+        WootricCatalog.assertMirrors(data, FakeWootricServer.DECLINES_TABLE, fake, "declines");
     }
 
     @Test
@@ -117,7 +117,8 @@ class WootricPullTest {
 
         afterThisSecond();
         Map<String, Object> incremental = HubRuns.runToEnd("wootric", "incremental");
-        assertThat(incremental).containsEntry("status", "SUCCEEDED").containsEntry("records", 2);
+        // the two changed responses, and the 12 declines re-read whole (FULL_TABLE)
+        assertThat(incremental).containsEntry("status", "SUCCEEDED").containsEntry("records", 2 + 12);
         assertCatalogMirrorsServer();
         assertThat(responses).isNotEmpty();
     }
@@ -175,6 +176,7 @@ class WootricPullTest {
         afterThisSecond();
         Map<String, Object> resumed = HubRuns.runToEnd("wootric", "incremental");
         assertThat(resumed).containsEntry("status", "SUCCEEDED").containsEntry("records", 300 + 120);
+        assertThat(failed).containsEntry("records", 200);
         assertCatalogMirrorsServer();
     }
 

@@ -21,7 +21,7 @@ public final class Run {
     private final AtomicLong requests = new AtomicLong();
     private final List<Runnable> onSuccess = new ArrayList<>();
     private final List<Runnable> onFailure = new ArrayList<>();
-    private volatile boolean replacing;
+    private final java.util.Set<String> replacing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant finishedAt;
     private volatile Status status = Status.RUNNING;
     private volatile String error;
@@ -56,13 +56,14 @@ public final class Run {
         onFailure.add(action);
     }
 
-    /** The run writes replacement copies of tables: its bookmarks must wait for the swap. */
-    public void markReplacing() {
-        replacing = true;
+    /** The run writes a replacement copy of this table: bookmarks that follow it must wait for the swap. */
+    public void markReplacing(String table) {
+        replacing.add(table);
     }
 
-    public boolean replacing() {
-        return replacing;
+    /** Whether a bookmark following records of this table (null: of an unknown table) must wait for the run's end. */
+    public boolean replacing(String table) {
+        return table == null ? !replacing.isEmpty() : replacing.contains(table);
     }
 
     synchronized List<Runnable> successActions() {

@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.StateRepository;
 import org.apache.camel.support.processor.state.FileStateRepository;
 
+import io.feedbackhub.core.catalog.Catalog;
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.run.ConnectorRuns;
 import io.feedbackhub.core.run.Run;
@@ -61,9 +62,10 @@ public class SyncState {
     }
 
     /**
-     * Sets a bookmark that follows the records of this exchange's run: at once while the run only
-     * appends to the catalog, and only when the run succeeds once it writes a replacement copy of
-     * a table (a full run), since until the swap the catalog does not hold those records.
+     * Sets a bookmark that follows the records of this exchange (its {@code HubTable}): at once when
+     * they were appended to the catalog, and only when the run succeeds when the run writes a
+     * replacement copy of that table (a full run), since until the swap the catalog does not hold
+     * them. Without a table header it waits whenever the run replaces any table.
      */
     public void commit(Exchange exchange, String stream, String name, String value) {
         String connector = exchange.getProperty(ConnectorRuns.CONNECTOR, String.class);
@@ -73,7 +75,7 @@ public class SyncState {
         }
         key(connector, stream, name);
         Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException("no run of " + connector + " in progress"));
-        if (run.replacing()) {
+        if (run.replacing(exchange.getMessage().getHeader(Catalog.TABLE, String.class))) {
             run.onSuccess(() -> put(connector, stream, name, value));
         } else {
             put(connector, stream, name, value);
