@@ -95,6 +95,27 @@ class WootricIT {
     }
 
     @Test
+    void clientCredentialsWorkInsteadOfAPassword() throws Exception {
+        for (int i = 0; i < 120; i++) {
+            fake.addEndUser(JUNE + i * 60L, JUNE + i * 60L);
+        }
+        Map<String, String> env = wootric("");
+        env.remove("HUB_WOOTRIC_USERNAME");
+        env.remove("HUB_WOOTRIC_PASSWORD");
+        env.put("HUB_WOOTRIC_CLIENT_ID", FakeWootric.CLIENT_ID);
+        env.put("HUB_WOOTRIC_CLIENT_SECRET", FakeWootric.CLIENT_SECRET);
+        try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(READY)) {
+            String runId = JSON.readTree(hub.post("/hub/connectors/wootric/run?mode=full").body()).path("runId").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode last = JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
+                return runId.equals(last.path("id").asText()) && "SUCCEEDED".equals(last.path("status").asText());
+            });
+        }
+        assertThat(fake.grants).containsExactly("client_credentials");
+        WootricCatalog.assertMirrors(data, "wootric_end_users", fake, "end_users");
+    }
+
+    @Test
     void refusedCredentialsFailTheRunAtOnceWithoutShowingThem() throws Exception {
         String wrong = "WrongPassw0rdValue";
         try (HubProcess hub = HubProcess.create(data, wootric(wrong)).start().awaitReady(READY)) {
