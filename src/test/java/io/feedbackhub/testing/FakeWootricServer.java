@@ -33,6 +33,7 @@ public class FakeWootricServer implements QuarkusTestResourceLifecycleManager {
                 // declines first and whole: a replaced table ahead of appended ones
                 Map.entry("hub.wootric.streams", "declines,end_users,responses"),
                 Map.entry("hub.wootric.retry-delay", "20ms"),
+                Map.entry("hub.wootric.request-timeout", "1s"),
                 Map.entry("hub.wootric.schedule", "0 0 4 1 1 ? 2099"));
     }
 

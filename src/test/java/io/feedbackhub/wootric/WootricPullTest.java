@@ -59,6 +59,7 @@ class WootricPullTest {
         fake.served500.set(0);
         fake.served429.set(0);
         fake.apiRequests.set(0);
+        fake.slowRequests.set(0);
         data = config.dataDir();
         for (String table : List.of("wootric_end_users", "wootric_responses", FakeWootricServer.DECLINES_TABLE)) {
             Files.deleteIfExists(data.resolve("catalog").resolve(table + ".jsonl"));
@@ -191,6 +192,18 @@ class WootricPullTest {
         afterThisSecond();
         assertThat(HubRuns.runToEnd("wootric", "incremental")).containsEntry("status", "SUCCEEDED").containsEntry("records", 1);
         assertThat(fake.grants.subList(grants, fake.grants.size())).containsExactly("refresh_token");
+        assertCatalogMirrorsServer();
+    }
+
+    @Test
+    void answersSlowerThanTheTimeoutAreRetried() {
+        seed(120, 80, 0);
+        fake.slowMillis = 2_500;
+        fake.slowRequests.set(2);
+        Map<String, Object> run = HubRuns.runToEnd("wootric", "full");
+        assertThat(run).containsEntry("status", "SUCCEEDED");
+        // declines 1 page, end users 3, responses 2, and the two requests that timed out
+        assertThat((Integer) run.get("requests")).isEqualTo(1 + 3 + 2 + 2);
         assertCatalogMirrorsServer();
     }
 }

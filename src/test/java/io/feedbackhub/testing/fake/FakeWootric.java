@@ -66,6 +66,9 @@ public final class FakeWootric implements AutoCloseable {
     /** Seconds until X-Rate-Limit-Reset on an injected 429. */
     public volatile int storm429ResetSeconds = 1;
     public volatile long delayMillis = 0;
+    /** The next N /v1 requests answer only after {@link #slowMillis} (slower than a client's timeout). */
+    public final AtomicInteger slowRequests = new AtomicInteger();
+    public volatile long slowMillis = 0;
     /** /v1 requests whose path and query match get 500 every time (an outage of one part of the API). */
     public volatile Predicate<String> failWhen = request -> false;
     public final List<String> grants = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -204,6 +207,9 @@ public final class FakeWootric implements AutoCloseable {
                 return;
             }
             apiRequests.incrementAndGet();
+            if (slowRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                pause(slowMillis);
+            }
             if (!rateLimited(exchange)) {
                 return;
             }
