@@ -1,0 +1,100 @@
+package io.feedbackhub.wootric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The paging rules on their own, fed page by page. */
+class StreamScanTest {
+
+    static ObjectNode row(long id, long created, long updated) {
+        return JsonNodeFactory.instance.objectNode().put("id", id)
+                .put("created_at", Instant.ofEpochSecond(created).toString())
+                .put("updated_at", Instant.ofEpochSecond(updated).toString());
+    }
+
+    static List<ObjectNode> page(long firstId, int size, long created, long updated) {
+        List<ObjectNode> rows = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            rows.add(row(firstId + i, created, updated));
+        }
+        return rows;
+    }
+
+    @Test
+    void firstRequestAsksForAnInclusiveWindowSortedAscending() {
+        StreamScan scan = new StreamScan(WootricStream.END_USERS, "t", false, 1000, 2000, Long.MAX_VALUE, null, Set.of());
+        assertThat(scan.nextRequest().queryString()).isEqualTo(
+                "updated%5Bgte%5D=1000&updated%5Blt%5D=2000&sort_key=updated_at&sort_order=asc&per_page=50&page=1");
+        assertThat(scan.accept(page(1, 10, 1000, 1500))).hasSize(10);
+        assertThat(scan.hasNext()).isFalse();
+        assertThat(scan.cursor().second()).isEqualTo(2000);
+    }
+
+    @Test
+    void aFullThirtiethPageNarrowsToItsLastSecondAndDropsWhatWasSeen() {
+        StreamScan scan = new StreamScan(WootricStream.RESPONSES, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of());
+        long id = 1;
+        for (int p = 1; p <= 30; p++) {
+            scan.accept(page(id, 50, 1000 + p, 1000 + p));
+            id += 50;
+        }
+        // page 30 ended in second 1030: the window restarts there
+        assertThat(scan.nextRequest().query()).containsEntry("created[gte]", "1030").containsEntry("page", "1");
+        assertThat(scan.cursor().second()).isEqualTo(1030);
+        assertThat(scan.cursor().ids()).hasSize(50);
+        List<ObjectNode> again = page(id - 50, 50, 1030, 1030);
+        assertThat(scan.accept(again.subList(0, 20))).as("rows of second 1030 read twice").isEmpty();
+        assertThat(scan.hasNext()).isFalse();
+    }
+
+    @Test
+    void moreResponsesInOneSecondThanTheApiCanPageFailTheRun() {
+        StreamScan scan = new StreamScan(WootricStream.RESPONSES, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of());
+        for (int p = 1; p < 30; p++) {
+            scan.accept(page(p * 100L, 50, 1000, 1000));
+        }
+        assertThatThrownBy(() -> scan.accept(page(9_000, 50, 1000, 1000)))
+                .hasMessageContaining("more than 1500 responses were created in the second 1970-01-01T00:16:40Z");
+    }
+
+    @Test
+    void aCrowdedEndUserSecondIsSplitByCreated() {
+        StreamScan scan = new StreamScan(WootricStream.END_USERS, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of());
+        for (int p = 1; p <= 30; p++) {
+            scan.accept(page(p * 100L, 50, 500 + p, 1000));
+        }
+        assertThat(scan.nextRequest().query()).containsEntry("updated[gte]", "1000").containsEntry("updated[lt]", "1001")
+                .containsEntry("created[gte]", "0").containsEntry("sort_key", "created_at");
+    }
+
+    @Test
+    void aResumedScanSkipsTheIdsItsCursorRemembers() {
+        StreamScan scan = new StreamScan(WootricStream.END_USERS, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of(1L, 2L));
+        assertThat(scan.accept(page(1, 4, 1000, 1000))).extracting(r -> r.path("id").asLong()).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void lookBackRowsAreKeptOnlyWhenChanged() {
+        StreamScan scan = new StreamScan(WootricStream.RESPONSES, "t", false, 1000, 9000, Long.MAX_VALUE, 5000L, Set.of());
+        List<ObjectNode> rows = List.of(row(1, 1000, 1000), row(2, 1100, 5000), row(3, 5001, 5001));
+        assertThat(scan.accept(rows)).extracting(r -> r.path("id").asLong()).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void cursorsSurviveTheirTextForm() {
+        StreamScan.Cursor cursor = new StreamScan.Cursor(1234, Set.of(9L, 7L));
+        assertThat(cursor.format()).isEqualTo("1234:7,9");
+        assertThat(StreamScan.Cursor.parse(cursor.format())).isEqualTo(cursor);
+        assertThat(StreamScan.Cursor.parse("99")).isEqualTo(new StreamScan.Cursor(99, Set.of()));
+    }
+}
