@@ -69,7 +69,7 @@ class WootricIT {
         for (int i = 0; i < 1_500; i++) {
             fake.addResponse("responses", JUNE + i * 900L, JUNE + i * 900L + 30);
         }
-        fake.delayMillis = 20;
+        fake.delayMillis = 40;
         try (HubProcess hub = HubProcess.create(data, wootric(FakeWootric.PASSWORD)).start().awaitReady(READY)) {
             assertThat(hub.post("/hub/connectors/wootric/run?mode=incremental").statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()

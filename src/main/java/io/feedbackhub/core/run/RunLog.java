@@ -37,7 +37,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class RunLog {
 
     private static final Logger LOG = Logger.getLogger(RunLog.class);
-    /** History kept across restarts: the run log is cut back to this many lines when it has twice as many. */
+    /** History kept: the run log is cut back to this many lines when it has twice as many. */
     static final int KEEP_LINES = 1000;
     public static final String INTERRUPTED = "interrupted: the hub stopped during the run";
 
@@ -55,6 +55,7 @@ public class RunLog {
 
     private final Map<String, Run> last = new ConcurrentHashMap<>();
     private Path file;
+    private int lines;
 
     @PostConstruct
     void load() {
@@ -62,13 +63,12 @@ public class RunLog {
         try {
             Files.createDirectories(file.getParent());
             if (Files.exists(file)) {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                for (String line : lines) {
+                List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (String line : all) {
                     readLine(line).ifPresent(run -> last.put(run.connector(), run));
                 }
-                if (lines.size() > 2 * KEEP_LINES) {
-                    compact(lines.subList(lines.size() - KEEP_LINES, lines.size()));
-                }
+                lines = all.size();
+                compactIfLong(all);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the run log " + file, e);
@@ -123,15 +123,24 @@ public class RunLog {
         try {
             Files.writeString(file, json.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            if (++lines > 2 * KEEP_LINES) {
+                compactIfLong(Files.readAllLines(file, StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             // the run itself is not at stake: its records and bookmarks are already safe
             LOG.warnf("cannot append to the run log %s: %s", file, e.getMessage());
         }
     }
 
-    private void compact(List<String> keep) throws IOException {
+    /** Keeps the newest {@link #KEEP_LINES} lines once the log has twice as many. */
+    private void compactIfLong(List<String> all) throws IOException {
+        if (all.size() <= 2 * KEEP_LINES) {
+            return;
+        }
+        List<String> keep = all.subList(all.size() - KEEP_LINES, all.size());
         Path aside = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(aside, keep, StandardCharsets.UTF_8);
+        lines = keep.size();
         Files.move(aside, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
