@@ -1,0 +1,26 @@
+package io.feedbackhub.segment;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The {@code segment} relay's keys. */
+@ConfigMapping(prefix = "hub.segment")
+public interface SegmentConfig {
+
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Write keys a client may use (HTTP Basic username, or the body's writeKey); required when enabled. */
+    Optional<List<String>> writeKeys();
+
+    /** Segment's limit for one message (and one non-batch call). */
+    @WithDefault("32768")
+    int maxMessageBytes();
+
+    /** Segment's limit for one batch call. */
+    @WithDefault("512000")
+    int maxBatchBytes();
+}

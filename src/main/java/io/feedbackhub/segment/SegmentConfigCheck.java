@@ -1,0 +1,30 @@
+package io.feedbackhub.segment;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.feedbackhub.core.config.ConfigProblems;
+import io.feedbackhub.core.config.ConnectorConfigCheck;
+
+/** What the segment relay needs before it may start. */
+@ApplicationScoped
+public class SegmentConfigCheck implements ConnectorConfigCheck {
+
+    @Inject
+    SegmentConfig config;
+
+    @Override
+    public String connector() {
+        return "segment";
+    }
+
+    @Override
+    public void check(ConfigProblems problems) {
+        if (config.writeKeys().map(keys -> keys.stream().allMatch(String::isBlank)).orElse(true)) {
+            problems.add("hub.segment.write-keys", "is required when hub.segment.enabled=true (the write keys clients send)");
+        }
+        if (config.maxMessageBytes() < 1 || config.maxBatchBytes() < config.maxMessageBytes()) {
+            problems.add("hub.segment.max-batch-bytes", "must be at least hub.segment.max-message-bytes");
+        }
+    }
+}

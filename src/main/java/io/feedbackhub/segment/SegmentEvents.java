@@ -1,0 +1,92 @@
+package io.feedbackhub.segment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.feedbackhub.core.catalog.Catalog;
+
+/** Reads a journal entry back into its messages, and shapes them for the catalog tables. */
+@ApplicationScoped
+@Named("segmentEvents")
+public class SegmentEvents {
+
+    static final String REJECTED = "segmentRejected";
+
+    @Inject
+    ObjectMapper json;
+
+    /** The entry's accepted messages as the body; its rejected ones in the {@link #REJECTED} property. */
+    public List<ObjectNode> messages(Exchange exchange) throws Exception {
+        JsonNode entry = json.readTree(exchange.getMessage().getBody(String.class));
+        List<ObjectNode> messages = new ArrayList<>();
+        entry.path("messages").forEach(m -> messages.add((ObjectNode) m));
+        List<ObjectNode> rejected = new ArrayList<>();
+        entry.path("rejected").forEach(r -> rejected.add(((ObjectNode) r).put("receivedAt", entry.path("receivedAt").asText())));
+        exchange.setProperty(REJECTED, rejected);
+        return messages;
+    }
+
+    /** One message for segment_events, keyed by messageId. */
+    public void event(Exchange exchange) {
+        ObjectNode message = exchange.getMessage().getBody(ObjectNode.class);
+        exchange.getMessage().setHeader("messageId", message.path("messageId").asText());
+        exchange.getMessage().setHeader("segmentType", message.path("type").asText());
+        headers(exchange, "segment_events", "messageId");
+    }
+
+    /** A page message as a page visit for segment_pages. */
+    public ObjectNode visit(Exchange exchange) {
+        ObjectNode message = exchange.getMessage().getBody(ObjectNode.class);
+        JsonNode properties = message.path("properties");
+        JsonNode page = message.path("context").path("page");
+        ObjectNode visit = json.createObjectNode();
+        visit.put("messageId", message.path("messageId").asText());
+        visit.put("userId", text(message.path("userId")));
+        visit.put("anonymousId", text(message.path("anonymousId")));
+        visit.put("name", text(message.path("name")));
+        for (String field : List.of("url", "path", "title", "referrer")) {
+            visit.put(field, text(properties.has(field) ? properties.path(field) : page.path(field)));
+        }
+        visit.put("timestamp", text(message.has("timestamp") ? message.path("timestamp") : message.path("receivedAt")));
+        headers(exchange, "segment_pages", "messageId");
+        return visit;
+    }
+
+    /** The rejected messages of the entry, for segment_dead_letters. */
+    public List<ObjectNode> deadLetters(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<ObjectNode> rejected = exchange.getProperty(REJECTED, List.class);
+        List<ObjectNode> letters = new ArrayList<>();
+        for (ObjectNode r : rejected) {
+            ObjectNode letter = json.createObjectNode();
+            String id = r.path("message").path("messageId").asText("");
+            letter.put("id", id.isEmpty() ? "rejected-" + java.util.UUID.randomUUID() : id);
+            letter.put("reason", r.path("reason").asText());
+            letter.put("receivedAt", r.path("receivedAt").asText());
+            letter.set("message", r.path("message"));
+            letters.add(letter);
+        }
+        headers(exchange, "segment_dead_letters", "id");
+        return letters;
+    }
+
+    private static String text(JsonNode value) {
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
+    }
+
+    private static void headers(Exchange exchange, String table, String keyField) {
+        exchange.getMessage().setHeader(Catalog.TABLE, table);
+        exchange.getMessage().setHeader(Catalog.KEY_FIELD, keyField);
+        exchange.getMessage().removeHeader(Catalog.TABLE_MODE);
+    }
+}

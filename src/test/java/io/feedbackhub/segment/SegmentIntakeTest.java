@@ -1,0 +1,204 @@
+package io.feedbackhub.segment;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.segment.analytics.Analytics;
+import com.segment.analytics.Callback;
+import com.segment.analytics.messages.IdentifyMessage;
+import com.segment.analytics.messages.Message;
+import com.segment.analytics.messages.PageMessage;
+
+import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.testing.HubRuns;
+import io.feedbackhub.testing.SegmentEnabled;
+import io.feedbackhub.testing.TestHub;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+
+/** The relay's intake: Segment's own client, auth, limits, journal before the 200, dedupe. */
+@QuarkusTest
+@WithTestResource(TestHub.class)
+@WithTestResource(SegmentEnabled.class)
+class SegmentIntakeTest {
+
+    @Inject
+    HubConfig config;
+
+    static int port() {
+        return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    }
+
+    static RequestSpecification relay() {
+        return given().baseUri("http://127.0.0.1").port(port()).contentType("application/json");
+    }
+
+    List<JsonNode> table(String table) {
+        return HubRuns.table(config.dataDir(), table);
+    }
+
+    List<String> ids(String table) {
+        return table(table).stream().map(r -> r.path("messageId").asText()).toList();
+    }
+
+    long journalled() throws Exception {
+        Path journal = config.dataDir().resolve("journal").resolve("segment");
+        if (!Files.isDirectory(journal)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(journal)) {
+            return files.filter(p -> p.toString().endsWith(".json")).count();
+        }
+    }
+
+    @Test
+    void segmentsJavaClientGetsSuccessAndEveryEventLandsOnce() throws Exception {
+        List<Message> ok = new CopyOnWriteArrayList<>();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
+        Analytics analytics = Analytics.builder(SegmentEnabled.WRITE_KEY).endpoint("http://127.0.0.1:" + port())
+                .flushQueueSize(20).callback(new Callback() {
+                    @Override
+                    public void success(Message message) {
+                        ok.add(message);
+                    }
+
+                    @Override
+                    public void failure(Message message, Throwable throwable) {
+                        failed.add(throwable);
+                    }
+                }).build();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int users = 30;
+        for (int i = 0; i < users; i++) {
+            analytics.enqueue(IdentifyMessage.builder().userId(run + "-u" + i)
+                    .traits(Map.of("email", "user" + i + "@example.com", "createdAt", "2018-08-03T15:28:46.493Z", "plan", "Pro")));
+            analytics.enqueue(PageMessage.builder("Pricing").userId(run + "-u" + i)
+                    .properties(Map.of("url", "https://example.com/pricing", "title", "Pricing")));
+        }
+        analytics.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ok.size() + failed.size() == 2 * users);
+        analytics.shutdown();
+        assertThat(failed).isEmpty();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(table("segment_events").stream().filter(e -> e.path("userId").asText().startsWith(run))).hasSize(2 * users);
+            assertThat(table("segment_pages").stream().filter(e -> e.path("userId").asText().startsWith(run))).hasSize(users);
+        });
+        JsonNode identify = table("segment_events").stream()
+                .filter(e -> e.path("userId").asText().equals(run + "-u7") && e.path("type").asText().equals("identify"))
+                .findFirst().orElseThrow();
+        assertThat(identify.path("traits").path("email").asText()).isEqualTo("user7@example.com");
+        assertThat(identify.path("context").path("library").path("name").asText()).isEqualTo("analytics-java");
+        assertThat(identify.has("writeKey")).isFalse();
+        JsonNode visit = table("segment_pages").stream().filter(e -> e.path("userId").asText().equals(run + "-u7"))
+                .findFirst().orElseThrow();
+        assertThat(visit.path("url").asText()).isEqualTo("https://example.com/pricing");
+        assertThat(visit.path("name").asText()).isEqualTo("Pricing");
+    }
+
+    @Test
+    void everyEndpointTakesBasicAuthOrABodyKeyWithOrWithoutTrailingSlash() {
+        for (String path : List.of("/v1/identify", "/v1/identify/", "/v1/page", "/v1/track/")) {
+            String id = UUID.randomUUID().toString();
+            relay().auth().preemptive().basic(SegmentEnabled.OTHER_KEY, "")
+                    .body("{\"userId\":\"basic\",\"messageId\":\"" + id + "\",\"event\":\"Clicked\",\"traits\":{}}")
+                    .post(path).then().statusCode(200).body("success", equalTo(true));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ids("segment_events").contains(id));
+        }
+        String id = UUID.randomUUID().toString();
+        relay().body("{\"writeKey\":\"" + SegmentEnabled.WRITE_KEY + "\",\"batch\":[{\"type\":\"identify\",\"anonymousId\":\"a1\",\"messageId\":\""
+                + id + "\"}]}").post("/v1/import/").then().statusCode(200).body("success", equalTo(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids("segment_events").contains(id));
+    }
+
+    @Test
+    void badRequestsAreRefusedAndNothingIsJournalled() throws Exception {
+        long before = journalled();
+        String identify = "{\"type\":\"identify\",\"userId\":\"x\"}";
+        relay().body(identify).post("/v1/identify").then().statusCode(401).body("success", equalTo(false));
+        relay().auth().preemptive().basic("wrong-key", "").body(identify).post("/v1/identify").then().statusCode(401)
+                .body("error", containsString("unknown write key"));
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body("{\"userId\": ").post("/v1/identify")
+                .then().statusCode(400).body("error", containsString("invalid JSON"));
+        String big = "{\"userId\":\"x\",\"traits\":{\"blob\":\"" + "a".repeat(33 * 1024) + "\"}}";
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(big).post("/v1/identify")
+                .then().statusCode(400).body("error", containsString("at most 32 KB"));
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 20; i++) {
+            batch.append(i > 0 ? "," : "").append("{\"type\":\"track\",\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"p\":\"")
+                    .append("b".repeat(30 * 1024)).append("\"}}");
+        }
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(batch.append("]}").toString()).post("/v1/batch")
+                .then().statusCode(400).body("error", containsString("at most 512 KB"));
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body("{\"traits\":{}}").post("/v1/identify")
+                .then().statusCode(400).body("error", equalTo("no_user_anon_id"));
+        assertThat(journalled()).isEqualTo(before);
+    }
+
+    @Test
+    void inABatchTheValidMessagesAreTakenAndTheRestDeadLettered() {
+        String good = UUID.randomUUID().toString();
+        String bad = UUID.randomUUID().toString();
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                .body("{\"batch\":[{\"type\":\"identify\",\"userId\":\"u9\",\"messageId\":\"" + good + "\"},"
+                        + "{\"type\":\"identify\",\"messageId\":\"" + bad + "\",\"traits\":{\"email\":\"x@example.com\"}}],"
+                        + "\"context\":{\"library\":{\"name\":\"batch-lib\"}}}")
+                .post("/v1/batch").then().statusCode(200).body("success", equalTo(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids("segment_events").contains(good));
+        JsonNode letter = table("segment_dead_letters").stream().filter(l -> l.path("id").asText().equals(bad)).findFirst().orElseThrow();
+        assertThat(letter.path("reason").asText()).isEqualTo("no_user_anon_id");
+        assertThat(ids("segment_events")).doesNotContain(bad);
+        JsonNode event = table("segment_events").stream().filter(e -> e.path("messageId").asText().equals(good)).findFirst().orElseThrow();
+        assertThat(event.path("context").path("library").path("name").asText()).isEqualTo("batch-lib");
+    }
+
+    @Test
+    void aMessageSentTwiceLandsOnce() {
+        String id = UUID.randomUUID().toString();
+        String body = "{\"userId\":\"twice\",\"messageId\":\"" + id + "\",\"traits\":{}}";
+        for (int i = 0; i < 2; i++) {
+            relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(body).post("/v1/identify").then().statusCode(200);
+        }
+        String marker = UUID.randomUUID().toString();
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                .body("{\"userId\":\"twice\",\"messageId\":\"" + marker + "\",\"traits\":{}}").post("/v1/identify").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids("segment_events").contains(marker));
+        assertThat(ids("segment_events").stream().filter(id::equals)).hasSize(1);
+    }
+
+    @Test
+    void whenTheJournalCannotTakeARequestTheClientIsToldToRetry() throws Exception {
+        Path journal = config.dataDir().resolve("journal").resolve("segment");
+        Path aside = journal.resolveSibling("segment-aside");
+        Files.createDirectories(journal);
+        Files.move(journal, aside);
+        Files.writeString(journal, "not a directory");
+        try {
+            relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                    .body("{\"userId\":\"u\",\"traits\":{}}").post("/v1/identify")
+                    .then().statusCode(503).header("Retry-After", "5").body("success", equalTo(false));
+        } finally {
+            Files.delete(journal);
+            Files.move(aside, journal);
+        }
+    }
+}
