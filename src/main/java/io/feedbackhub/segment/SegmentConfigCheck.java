@@ -3,6 +3,7 @@ package io.feedbackhub.segment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.feedbackhub.client.wootric.WootricConnection;
 import io.feedbackhub.core.config.ConfigProblems;
 import io.feedbackhub.core.config.ConnectorConfigCheck;
 
@@ -13,6 +14,9 @@ public class SegmentConfigCheck implements ConnectorConfigCheck {
     @Inject
     SegmentConfig config;
 
+    @Inject
+    WootricConnection wootric;
+
     @Override
     public String connector() {
         return "segment";
@@ -22,6 +26,12 @@ public class SegmentConfigCheck implements ConnectorConfigCheck {
     public void check(ConfigProblems problems) {
         if (config.writeKeys().map(keys -> keys.stream().allMatch(String::isBlank)).orElse(true)) {
             problems.add("hub.segment.write-keys", "is required when hub.segment.enabled=true (the write keys clients send)");
+        }
+        boolean password = wootric.username().isPresent() && wootric.password().isPresent();
+        boolean client = wootric.clientId().isPresent() && wootric.clientSecret().isPresent();
+        if (!password && !client) {
+            problems.add("hub.wootric.username", "and hub.wootric.password (or hub.wootric.client-id and client-secret) are required"
+                    + " when hub.segment.enabled=true: the relay writes to Wootric");
         }
         if (config.maxMessageBytes() < 1 || config.maxBatchBytes() < config.maxMessageBytes()) {
             problems.add("hub.segment.max-batch-bytes", "must be at least hub.segment.max-message-bytes");

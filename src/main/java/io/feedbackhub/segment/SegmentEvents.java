@@ -21,6 +21,7 @@ import io.feedbackhub.core.catalog.Catalog;
 public class SegmentEvents {
 
     static final String REJECTED = "segmentRejected";
+    static final String MESSAGE = "segmentMessage";
 
     @Inject
     ObjectMapper json;
@@ -36,9 +37,10 @@ public class SegmentEvents {
         return messages;
     }
 
-    /** One message for segment_events, keyed by messageId. */
+    /** One message for segment_events, keyed by messageId; kept in {@link #MESSAGE} for the later steps. */
     public void event(Exchange exchange) {
         ObjectNode message = exchange.getMessage().getBody(ObjectNode.class);
+        exchange.setProperty(MESSAGE, message);
         exchange.getMessage().setHeader("messageId", message.path("messageId").asText());
         exchange.getMessage().setHeader("segmentType", message.path("type").asText());
         headers(exchange, "segment_events", "messageId");
@@ -46,7 +48,7 @@ public class SegmentEvents {
 
     /** A page message as a page visit for segment_pages. */
     public ObjectNode visit(Exchange exchange) {
-        ObjectNode message = exchange.getMessage().getBody(ObjectNode.class);
+        ObjectNode message = exchange.getProperty(MESSAGE, ObjectNode.class);
         JsonNode properties = message.path("properties");
         JsonNode page = message.path("context").path("page");
         ObjectNode visit = json.createObjectNode();
@@ -60,6 +62,18 @@ public class SegmentEvents {
         visit.put("timestamp", text(message.has("timestamp") ? message.path("timestamp") : message.path("receivedAt")));
         headers(exchange, "segment_pages", "messageId");
         return visit;
+    }
+
+    /** A message Wootric can never take, with the reason, for segment_dead_letters. */
+    public ObjectNode deadLetter(Exchange exchange) {
+        ObjectNode message = exchange.getProperty(MESSAGE, ObjectNode.class);
+        ObjectNode letter = json.createObjectNode();
+        letter.put("id", message.path("messageId").asText());
+        letter.put("reason", exchange.getProperty(WootricRelay.UNDELIVERABLE, String.class));
+        letter.put("receivedAt", message.path("receivedAt").asText());
+        letter.set("message", message);
+        headers(exchange, "segment_dead_letters", "id");
+        return letter;
     }
 
     /** The rejected messages of the entry, for segment_dead_letters. */

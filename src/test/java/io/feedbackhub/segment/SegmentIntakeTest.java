@@ -28,6 +28,7 @@ import com.segment.analytics.messages.Message;
 import com.segment.analytics.messages.PageMessage;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.testing.FakeWootricServer;
 import io.feedbackhub.testing.HubRuns;
 import io.feedbackhub.testing.SegmentEnabled;
 import io.feedbackhub.testing.TestHub;
@@ -39,6 +40,7 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 @WithTestResource(TestHub.class)
 @WithTestResource(SegmentEnabled.class)
+@WithTestResource(FakeWootricServer.class)
 class SegmentIntakeTest {
 
     @Inject

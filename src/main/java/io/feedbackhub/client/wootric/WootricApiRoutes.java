@@ -122,6 +122,10 @@ public class WootricApiRoutes extends RouteBuilder {
             exchange.getMessage().setBody(body);
             return;
         }
+        if (status == 404 && request.lookup()) {
+            exchange.getMessage().setBody("");
+            return;
+        }
         if (status == 401) {
             tokens.invalidate(exchange.getProperty(BEARER, String.class));
             throw new WootricException.Unauthorized("Wootric refused the access token for " + request + " (HTTP 401)");

@@ -9,13 +9,24 @@ import java.util.stream.Collectors;
 /**
  * One call to the Wootric API, set as the exchange property {@link #PROPERTY} before
  * {@code direct:wootric-api}. Parameters use Wootric's Rails-style names ({@code created[gte]}).
+ *
+ * @param lookup a 404 is an answer (nothing found, empty body), not an error
  */
-public record WootricRequest(String method, String path, Map<String, String> query, Map<String, String> form) {
+public record WootricRequest(String method, String path, Map<String, String> query, Map<String, String> form, boolean lookup) {
 
     public static final String PROPERTY = "wootricRequest";
 
     public static WootricRequest get(String path, Map<String, String> query) {
-        return new WootricRequest("GET", path, new LinkedHashMap<>(query), Map.of());
+        return new WootricRequest("GET", path, new LinkedHashMap<>(query), Map.of(), false);
+    }
+
+    public static WootricRequest lookup(String path, Map<String, String> query) {
+        return new WootricRequest("GET", path, new LinkedHashMap<>(query), Map.of(), true);
+    }
+
+    /** A POST or PUT with a form body. */
+    public static WootricRequest write(String method, String path, Map<String, String> form) {
+        return new WootricRequest(method, path, Map.of(), new LinkedHashMap<>(form), false);
     }
 
     public String queryString() {
@@ -32,6 +43,7 @@ public record WootricRequest(String method, String path, Map<String, String> que
                 .collect(Collectors.joining("&"));
     }
 
+    /** The request line; form bodies are left out, they may hold personal data. */
     @Override
     public String toString() {
         return method + " " + path + (query.isEmpty() ? "" : "?" + queryString());

@@ -89,7 +89,7 @@ public class WootricTokens {
             producer = camel.createProducerTemplate();
         }
         Exchange result = producer.request(WootricApiRoutes.TOKEN, exchange -> exchange.setProperty(
-                WootricRequest.PROPERTY, new WootricRequest("POST", "/oauth/token", tokenQuery(form), form)));
+                WootricRequest.PROPERTY, new WootricRequest("POST", "/oauth/token", tokenQuery(form), form, false)));
         if (result.getException() != null) {
             throw result.getException() instanceof RuntimeException e ? e : new WootricException(result.getException().getMessage());
         }

@@ -79,6 +79,10 @@ public final class FakeWootric implements AutoCloseable {
     public final AtomicInteger apiRequests = new AtomicInteger();
     public final AtomicInteger served500 = new AtomicInteger();
     public final AtomicInteger served429 = new AtomicInteger();
+    /** Every end-user write (POST or PUT) with its form fields, for relay tests. */
+    public final List<Map<String, String>> writes = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Whether PUT replaces the stored properties (true) or merges into them; Wootric does not say. */
+    public volatile boolean putReplacesProperties = true;
     public final List<String> requestLines = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private int windowCount;
@@ -230,6 +234,8 @@ public final class FakeWootric implements AutoCloseable {
             String table = path.substring("/v1/".length());
             if (exchange.getRequestMethod().equals("GET") && tables.containsKey(table)) {
                 list(exchange, table, query);
+            } else if (path.startsWith("/v1/end_users")) {
+                endUser(exchange, path.substring("/v1/end_users".length()), query);
             } else {
                 send(exchange, 404, Map.of("type", "error_list", "errors",
                         List.of(Map.of("status", "record_not_found", "message", "The record could not be found"))));
@@ -347,6 +353,89 @@ public final class FakeWootric implements AutoCloseable {
         List<Map<String, Object>> rows = tables.get(table).values().stream().filter(filter).sorted(order)
                 .skip((long) (page - 1) * perPage).limit(perPage).map(FakeWootric::rendered).toList();
         send(exchange, 200, rows);
+    }
+
+    private void endUser(HttpExchange exchange, String rest, Map<String, String> query) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET") && rest.startsWith("/")) {
+            String key = URLDecoder.decode(rest.substring(1), StandardCharsets.UTF_8);
+            Predicate<Map<String, Object>> match = query.containsKey("lookup_by_external_id") ? r -> key.equals(r.get("external_id"))
+                    : query.containsKey("lookup_by_email") ? r -> key.equals(r.get("email"))
+                    : r -> key.equals(String.valueOf(r.get("id")));
+            var found = tables.get("end_users").values().stream().filter(match).findFirst();
+            if (found.isPresent()) {
+                send(exchange, 200, rendered(found.get()));
+            } else {
+                notFound(exchange);
+            }
+            return;
+        }
+        Map<String, String> fields = new LinkedHashMap<>(query);
+        fields.putAll(form(exchange));
+        long now = Instant.now().getEpochSecond();
+        synchronized (this) {
+            if (method.equals("POST") && rest.isEmpty()) {
+                if (!fields.containsKey("email")) {
+                    send(exchange, 400, Map.of("errors", List.of(Map.of("message", "email can't be blank"))));
+                    return;
+                }
+                Map<String, Object> user = addEndUser(now, now);
+                user.put("properties", new LinkedHashMap<>());
+                user.put("external_id", null);
+                apply(user, fields, true);
+                writes.add(withMethod("POST", user.get("id"), fields));
+                send(exchange, 201, rendered(user));
+            } else if (method.equals("PUT") && rest.matches("/\\d+")) {
+                Map<String, Object> user = tables.get("end_users").get(Long.parseLong(rest.substring(1)));
+                if (user == null) {
+                    notFound(exchange);
+                    return;
+                }
+                apply(user, fields, putReplacesProperties);
+                user.put("updated_at", now);
+                writes.add(withMethod("PUT", user.get("id"), fields));
+                send(exchange, 200, rendered(user));
+            } else {
+                notFound(exchange);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void apply(Map<String, Object> user, Map<String, String> fields, boolean replaceProperties) {
+        Map<String, Object> properties = replaceProperties ? new LinkedHashMap<>()
+                : new LinkedHashMap<>((Map<String, Object>) user.getOrDefault("properties", Map.of()));
+        boolean propertiesSent = false;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            String name = field.getKey();
+            if (name.startsWith("properties[") && name.endsWith("]")) {
+                properties.put(name.substring(11, name.length() - 1), field.getValue());
+                propertiesSent = true;
+            } else if (name.equals("external_created_at") || name.equals("last_surveyed")) {
+                user.put(name, Long.parseLong(field.getValue()));
+            } else if (List.of("email", "external_id", "phone_number").contains(name)) {
+                user.put(name, field.getValue());
+            }
+        }
+        if (propertiesSent || !replaceProperties) {
+            user.put("properties", properties);
+        }
+    }
+
+    private static Map<String, String> withMethod(String method, Object id, Map<String, String> fields) {
+        Map<String, String> write = new LinkedHashMap<>(fields);
+        write.put("_method", method);
+        write.put("_id", String.valueOf(id));
+        return write;
+    }
+
+    private static void notFound(HttpExchange exchange) throws IOException {
+        send(exchange, 404, Map.of("type", "error_list", "errors",
+                List.of(Map.of("status", "record_not_found", "message", "The record could not be found", "field", "null"))));
+    }
+
+    public Map<String, Object> endUserByExternalId(String externalId) {
+        return tables.get("end_users").values().stream().filter(r -> externalId.equals(r.get("external_id"))).findFirst().orElse(null);
     }
 
     private static boolean compare(long value, String op, long bound) {

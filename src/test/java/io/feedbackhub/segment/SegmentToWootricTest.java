@@ -1,0 +1,188 @@
+package io.feedbackhub.segment;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.segment.analytics.Analytics;
+import com.segment.analytics.Callback;
+import com.segment.analytics.messages.IdentifyMessage;
+import com.segment.analytics.messages.Message;
+import com.segment.analytics.messages.PageMessage;
+
+import io.feedbackhub.testing.FakeWootricServer;
+import io.feedbackhub.testing.SegmentEnabled;
+import io.feedbackhub.testing.TestHub;
+import io.feedbackhub.testing.fake.FakeWootric;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Segment's Java client in, Wootric end users out: mapping, returning users, page visits, outages. */
+@QuarkusTest
+@WithTestResource(TestHub.class)
+@WithTestResource(SegmentEnabled.class)
+@WithTestResource(FakeWootricServer.class)
+class SegmentToWootricTest {
+
+    FakeWootric fake;
+
+    @BeforeEach
+    void healthyWootric() {
+        fake = FakeWootricServer.fake;
+        fake.failWhen = request -> false;
+    }
+
+    static int port() {
+        return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+    }
+
+    /** Sends through Segment's own client and waits until it reports every message a success. */
+    static void send(List<Message> sent, java.util.function.Consumer<Analytics> messages) {
+        List<Message> ok = new CopyOnWriteArrayList<>();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
+        Analytics analytics = Analytics.builder(SegmentEnabled.WRITE_KEY).endpoint("http://127.0.0.1:" + port())
+                .flushQueueSize(25).callback(new Callback() {
+                    @Override
+                    public void success(Message message) {
+                        ok.add(message);
+                    }
+
+                    @Override
+                    public void failure(Message message, Throwable throwable) {
+                        failed.add(throwable);
+                    }
+                }).build();
+        CountingAnalytics counting = new CountingAnalytics(analytics, sent);
+        messages.accept(counting.analytics());
+        analytics.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ok.size() + failed.size() >= counting.count());
+        analytics.shutdown();
+        assertThat(failed).isEmpty();
+    }
+
+    record CountingAnalytics(Analytics analytics, List<Message> sent) {
+        int count() {
+            return sent.size();
+        }
+    }
+
+    @Test
+    void identifiesBecomeWootricEndUsersWithTheDocumentedMapping() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int users = 20;
+        List<Message> sent = new CopyOnWriteArrayList<>();
+        send(sent, analytics -> {
+            for (int i = 0; i < users; i++) {
+                IdentifyMessage.Builder identify = IdentifyMessage.builder().userId(run + "-" + i).traits(Map.of(
+                        "email", run + i + "@example.com", "createdAt", i % 2 == 0 ? "2018-08-03T15:28:46.493Z" : "2018-08-03T15:28:46.500Z",
+                        "language", "ES", "plan", "Pro", "renewal", "2015-01-01"));
+                analytics.enqueue(identify);
+                sent.add(identify.build());
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> fake.endUserByExternalId(run + "-" + (users - 1)) != null);
+        for (int i = 0; i < users; i++) {
+            Map<String, Object> user = fake.endUserByExternalId(run + "-" + i);
+            assertThat(user).as("user " + i).isNotNull();
+            assertThat(user.get("email")).isEqualTo(run + i + "@example.com");
+            assertThat(user.get("external_created_at")).isEqualTo(i % 2 == 0 ? 1533310126L : 1533310127L);
+            assertThat(user.get("properties")).isEqualTo(Map.of("language", "ES", "plan", "Pro", "renewal_date", "1420070400"));
+        }
+    }
+
+    @Test
+    void aReturningUserCostsOneCallAndPagesSetTheLastPageSeen() {
+        String user = "returning-" + UUID.randomUUID().toString().substring(0, 8);
+        List<Message> sent = new CopyOnWriteArrayList<>();
+        send(sent, analytics -> {
+            IdentifyMessage.Builder first = IdentifyMessage.builder().userId(user).traits(Map.of("email", user + "@example.com", "plan", "Lite"));
+            analytics.enqueue(first);
+            sent.add(first.build());
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.endUserByExternalId(user) != null);
+        int before = fake.apiRequests.get();
+        List<Message> more = new CopyOnWriteArrayList<>();
+        send(more, analytics -> {
+            for (int i = 0; i < 10; i++) {
+                IdentifyMessage.Builder again = IdentifyMessage.builder().userId(user).traits(Map.of("seats", String.valueOf(i)));
+                analytics.enqueue(again);
+                more.add(again.build());
+            }
+            PageMessage.Builder page = PageMessage.builder("Pricing").userId(user)
+                    .properties(Map.of("url", "https://example.com/pricing")).timestamp(java.util.Date.from(java.time.Instant.parse("2024-05-01T10:00:00.600Z")));
+            analytics.enqueue(page);
+            more.add(page.build());
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
+            return "https://example.com/pricing".equals(properties.get("last_page_url"));
+        });
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
+        assertThat(properties).containsEntry("plan", "Lite").containsEntry("seats", "9")
+                .containsEntry("last_page_seen_at", "1714557601");
+        assertThat(fake.apiRequests.get() - before).as("calls for 10 identifies and a page of a known user").isEqualTo(11);
+    }
+
+    @Test
+    void aPageOfAnUnknownUserCostsOneLookupAndWritesNothing() {
+        int writes = fake.writes.size();
+        List<Message> sent = new CopyOnWriteArrayList<>();
+        send(sent, analytics -> {
+            PageMessage.Builder page = PageMessage.builder("Home").userId("nobody-" + UUID.randomUUID())
+                    .properties(Map.of("url", "https://example.com/"));
+            analytics.enqueue(page);
+            sent.add(page.build());
+        });
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> fake.writes.size() == writes);
+    }
+
+    @Test
+    void eventsSentWhileWootricIsDownAllArriveOnceAfterItRecovers() {
+        String run = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+        fake.failWhen = request -> request.startsWith("/v1/end_users");
+        List<Message> sent = new CopyOnWriteArrayList<>();
+        send(sent, analytics -> {
+            for (int i = 0; i < 8; i++) {
+                IdentifyMessage.Builder identify = IdentifyMessage.builder().userId(run + "-" + i).traits(Map.of("email", run + i + "@example.com"));
+                analytics.enqueue(identify);
+                sent.add(identify.build());
+            }
+        });
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> fake.endUserByExternalId(run + "-0") == null);
+        fake.failWhen = request -> false;
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (int i = 0; i < 8; i++) {
+                if (fake.endUserByExternalId(run + "-" + i) == null) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        long created = fake.writes.stream().filter(w -> w.get("_method").equals("POST") && String.valueOf(w.get("external_id")).startsWith(run)).count();
+        assertThat(created).as("each user created once").isEqualTo(8);
+    }
+
+    @Test
+    void aNewUserWithoutAnEmailIsADeadLetterWithItsReason() {
+        String id = UUID.randomUUID().toString();
+        given().baseUri("http://127.0.0.1").port(port()).contentType("application/json").auth().preemptive()
+                .basic(SegmentEnabled.WRITE_KEY, "")
+                .body("{\"userId\":\"no-mail-" + id + "\",\"messageId\":\"" + id + "\",\"traits\":{\"plan\":\"Pro\"}}")
+                .post("/v1/identify").then().statusCode(200);
+        java.nio.file.Path data = java.nio.file.Path.of(ConfigProvider.getConfig().getValue("hub.data-dir", String.class));
+        await().atMost(Duration.ofSeconds(20)).until(() -> io.feedbackhub.testing.HubRuns.table(data, "segment_dead_letters").stream()
+                .anyMatch(l -> l.path("id").asText().equals(id) && l.path("reason").asText().startsWith("no_email")));
+    }
+}
