@@ -29,6 +29,11 @@ public final class HubProcess implements AutoCloseable {
     private final int managementPort;
     private Process process;
 
+    /** The public port (Segment relay, webhooks). */
+    public int publicPort() {
+        return Integer.parseInt(env.get("QUARKUS_HTTP_PORT"));
+    }
+
     private HubProcess(Map<String, String> env, Path log, int managementPort) {
         this.env = env;
         this.log = log;

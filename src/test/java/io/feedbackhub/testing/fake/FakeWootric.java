@@ -89,13 +89,22 @@ public final class FakeWootric implements AutoCloseable {
     private long windowStart = System.currentTimeMillis();
 
     public FakeWootric() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    /** On a given port: a Wootric that comes back where it was. */
+    public FakeWootric(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", this::handle);
         server.start();
         for (String table : List.of("end_users", "responses", "declines")) {
             tables.put(table, new ConcurrentHashMap<>());
         }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public String baseUrl() {

@@ -1,0 +1,100 @@
+package io.feedbackhub.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.segment.analytics.Analytics;
+import com.segment.analytics.Callback;
+import com.segment.analytics.messages.IdentifyMessage;
+import com.segment.analytics.messages.Message;
+import com.segment.analytics.messages.PageMessage;
+
+import io.feedbackhub.testing.HubProcess;
+import io.feedbackhub.testing.fake.FakeWootric;
+
+/**
+ * The acceptance of the relay against the packaged hub: Segment's Java client gets success for N
+ * users' identify and page while Wootric is unreachable; the hub is restarted before Wootric comes
+ * back; then every user arrives, each once, with the right fields.
+ */
+class SegmentRelayIT {
+
+    static final String WRITE_KEY = "itRelayWriteKey";
+
+    @TempDir
+    Path data;
+
+    @Test
+    void everyEventSentDuringAnOutageArrivesOnceAfterARestart() throws Exception {
+        int port;
+        try (FakeWootric gone = new FakeWootric()) {
+            port = gone.port();
+        }
+        Map<String, String> env = Map.of(
+                "HUB_SEGMENT_ENABLED", "true",
+                "HUB_SEGMENT_WRITE_KEYS", WRITE_KEY,
+                "HUB_WOOTRIC_BASE_URL", "http://127.0.0.1:" + port,
+                "HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME,
+                "HUB_WOOTRIC_PASSWORD", FakeWootric.PASSWORD,
+                "HUB_WOOTRIC_RETRY_DELAY", "100ms");
+        int users = 25;
+        try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
+            List<Message> ok = new CopyOnWriteArrayList<>();
+            List<Throwable> failed = new CopyOnWriteArrayList<>();
+            Analytics analytics = Analytics.builder(WRITE_KEY).endpoint("http://127.0.0.1:" + hub.publicPort())
+                    .flushQueueSize(10).callback(new Callback() {
+                        @Override
+                        public void success(Message message) {
+                            ok.add(message);
+                        }
+
+                        @Override
+                        public void failure(Message message, Throwable throwable) {
+                            failed.add(throwable);
+                        }
+                    }).build();
+            for (int i = 0; i < users; i++) {
+                analytics.enqueue(IdentifyMessage.builder().userId("user-" + i)
+                        .traits(Map.of("email", "user" + i + "@example.com", "createdAt", "2018-08-03T15:28:46.500Z", "plan", "Pro")));
+                analytics.enqueue(PageMessage.builder("Home").userId("user-" + i).properties(Map.of("url", "https://example.com/")));
+            }
+            analytics.flush();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ok.size() + failed.size() == 2 * users);
+            analytics.shutdown();
+            assertThat(failed).isEmpty();
+            hub.stop();
+        }
+        try (FakeWootric back = new FakeWootric(port);
+                HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (int i = 0; i < users; i++) {
+                    Map<String, Object> user = back.endUserByExternalId("user-" + i);
+                    if (user == null || !(user.get("properties") instanceof Map<?, ?> p && p.containsKey("last_page_url"))) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            for (int i = 0; i < users; i++) {
+                Map<String, Object> user = back.endUserByExternalId("user-" + i);
+                assertThat(user.get("email")).isEqualTo("user" + i + "@example.com");
+                assertThat(user.get("external_created_at")).isEqualTo(1533310127L);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> properties = (Map<String, Object>) user.get("properties");
+                assertThat(properties).containsEntry("plan", "Pro").containsEntry("last_page_url", "https://example.com/");
+            }
+            assertThat(back.rows("end_users")).hasSize(users);
+            assertThat(back.writes.stream().filter(w -> w.get("_method").equals("POST"))).as("each user created once").hasSize(users);
+            hub.stop();
+        }
+    }
+}
