@@ -23,7 +23,8 @@ import io.feedbackhub.client.wootric.WootricRequest;
  * that second are read again and dropped by id.</li>
  * <li>When that second is the window's own lower bound (more rows in one second than one filter can
  * return), end users are split further by {@code created[...]} within that second; for responses
- * and declines no such filter exists and the run fails rather than skip rows.</li>
+ * and declines no such filter exists and the run fails rather than skip rows. End users whose whole
+ * 30th page shares one second go to that split at once, which saves re-reading the second first.</li>
  * </ul>
  * After each page {@link #cursor()} tells where a restarted run may resume without skipping a row.
  */
@@ -128,12 +129,17 @@ public final class StreamScan {
             moveCursor(WootricDates.epochSecond(rows.get(rows.size() - 1), sortField));
         } else if (crowdedSecond == null) {
             long last = WootricDates.epochSecond(rows.get(rows.size() - 1), sortField);
-            if (last > gte) {
+            long first = WootricDates.epochSecond(rows.get(0), sortField);
+            if (last > gte && (first < last || !stream.splitsByCreated())) {
                 gte = last;
                 page = 1;
                 moveCursor(last);
             } else if (stream.splitsByCreated()) {
-                crowdedSecond = gte;
+                // a whole last page in one second: that second is likely too crowded for a filter of its
+                // own, so it is split by created_at at once instead of after 30 more pages
+                gte = last;
+                moveCursor(last);
+                crowdedSecond = last;
                 createdGte = 0;
                 page = 1;
             } else {

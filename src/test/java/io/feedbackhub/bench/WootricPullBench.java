@@ -40,7 +40,9 @@ import io.feedbackhub.testing.fake.FakeWootric;
  *
  * <p>Settings (system properties): {@code bench.endUsers}, {@code bench.responses} (50000 each),
  * {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the hub, default {@code -Xmx512m}),
- * {@code bench.dataDir} (a fresh temporary directory), {@code bench.runTimeoutMinutes} (30).
+ * {@code bench.dataDir} (a fresh temporary directory), {@code bench.runTimeoutMinutes} (30),
+ * {@code bench.requestLog} (a file to write every request the fake saw to; none), {@code bench.crowd}
+ * (end users sharing one updated_at second; 2000).
  */
 public final class WootricPullBench {
 
@@ -62,14 +64,27 @@ public final class WootricPullBench {
     private final Random random = new Random(20240101);
     private final List<String> notes = new ArrayList<>();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        // the JDK HttpServer under the fake writes headers and body apart; with Nagle on, each answer
+        // waits ~40 ms for the client's delayed ACK, which would make the fake, not the hub, the bottleneck
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        int exit = 0;
         try {
             new WootricPullBench().run();
         } catch (BenchFailure e) {
             System.err.println();
             System.err.println("BENCH FAILED: " + e.getMessage());
-            System.exit(1);
+            exit = 1;
+        } catch (Throwable e) {
+            System.err.println();
+            System.err.print("BENCH FAILED: ");
+            e.printStackTrace();
+            exit = 1;
         }
+        // the fake's HTTP executor threads are not daemons and outlive its close()
+        System.exit(exit);
     }
 
     /** A figure or check that makes the bench's result meaningless: printed, exit code 1. */
@@ -104,7 +119,11 @@ public final class WootricPullBench {
             env.put("HUB_WOOTRIC_STREAMS", "end_users,responses");
             env.put("HUB_WOOTRIC_SCHEDULE", "0 0 4 1 1 ? 2099");
             env.put("JAVA_TOOL_OPTIONS", hubJavaOptions);
-            try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(90))) {
+            try (HubProcess hub = HubProcess.create(data, env)) {
+                // Ctrl-C on the bench must not leave the hub running
+                Thread killHub = new Thread(hub::close);
+                Runtime.getRuntime().addShutdownHook(killHub);
+                hub.start().awaitReady(Duration.ofSeconds(90));
                 Heap idle = heap(hub);
                 System.out.printf(Locale.ROOT, "hub ready; idle heap used %.0f MB (committed %.0f MB, max %.0f MB)%n",
                         mb(idle.used), mb(idle.committed), mb(idle.max));
@@ -124,7 +143,14 @@ public final class WootricPullBench {
                 String gcs = gcSummary(hub);
                 hub.stop();
 
+                if (System.getProperty("bench.requestLog") != null) {
+                    synchronized (fake.requestLines) {
+                        Files.write(Path.of(System.getProperty("bench.requestLog")),
+                                fake.requestLines.stream().map(l -> URLDecoder.decode(l, StandardCharsets.UTF_8)).toList());
+                    }
+                }
                 print(full, incremental, liveAfter, gcs);
+                cpuShare(full);
             }
         }
     }
@@ -134,11 +160,11 @@ public final class WootricPullBench {
     /**
      * Spread over 2024-01-01..now with a growing volume (density rising linearly with time), end
      * users updated minutes to months after creation, responses mostly never changed. Plus the
-     * crowds real accounts have: 2,000 end users updated in one second (a bulk property import),
+     * crowds real accounts have: 2,000 end users (bench.crowd) updated in one second (a bulk property import),
      * 600 more in another, and 400 responses created in one second (an import of survey answers).
      */
     private void seed(FakeWootric fake, Set<Long> userIds, Set<Long> responseIds) {
-        int crowd = Math.min(2_000, endUsers / 10);
+        int crowd = Math.min(Integer.getInteger("bench.crowd", 2_000), endUsers / 4);
         int smallCrowd = Math.min(600, endUsers / 20);
         long crowdSecond = Instant.parse("2025-03-15T02:00:00Z").getEpochSecond();
         long smallCrowdSecond = Instant.parse("2026-02-02T09:30:00Z").getEpochSecond();
@@ -429,6 +455,21 @@ public final class WootricPullBench {
         if (full.hubRequests != full.apiRequests || incremental.hubRequests != incremental.apiRequests) {
             System.out.println("note: the run log's request count differs from what the fake saw");
         }
+    }
+
+    /**
+     * Who spent the wall time. The hub asks one page at a time, so the full run's wall time is
+     * about the hub's work plus the fake's plus the loopback in between; the fake filters and
+     * sorts its table on every list request, which real Wootric does not charge to the client.
+     * CPU times (hub: Jolokia; fake: this JVM) say more about the hub than records/s does, and
+     * suffer less from other busy processes.
+     */
+    private static void cpuShare(Result full) {
+        System.out.printf(Locale.ROOT, "CPU per API request: hub %.1f ms, fake %.1f ms; wall %.1f ms%n",
+                full.hubCpuSeconds * 1000 / full.apiRequests, full.benchCpuSeconds * 1000 / full.apiRequests,
+                full.wallSeconds * 1000 / full.apiRequests);
+        System.out.printf(Locale.ROOT, "hub CPU per 1,000 records: %.0f ms, i.e. about %,.0f records per hub CPU-second%n",
+                full.hubCpuSeconds * 1000 * 1000 / full.records, full.records / full.hubCpuSeconds);
     }
 
     private static void row(String label, String full, String incremental) {

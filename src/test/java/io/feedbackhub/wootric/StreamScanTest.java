@@ -68,6 +68,21 @@ class StreamScanTest {
     }
 
     @Test
+    void aThirtiethPageAllInOneSecondSplitsThatSecondAtOnce() {
+        StreamScan scan = new StreamScan(WootricStream.END_USERS, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of());
+        for (int p = 1; p < 30; p++) {
+            scan.accept(page(p * 100L, 50, 500, 1000 + p));
+        }
+        scan.accept(page(5_000, 50, 500, 2000));
+        assertThat(scan.nextRequest().query()).containsEntry("updated[gte]", "2000").containsEntry("updated[lt]", "2001")
+                .containsEntry("created[gte]", "0").containsEntry("page", "1");
+        assertThat(scan.cursor().second()).isEqualTo(2000);
+        // the split reads the second whole; the window goes on after it
+        scan.accept(page(5_000, 30, 500, 2000));
+        assertThat(scan.nextRequest().query()).containsEntry("updated[gte]", "2001").containsEntry("page", "1");
+    }
+
+    @Test
     void aCrowdedEndUserSecondIsSplitByCreated() {
         StreamScan scan = new StreamScan(WootricStream.END_USERS, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of());
         for (int p = 1; p <= 30; p++) {
