@@ -5,20 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.segment.analytics.Analytics;
-import com.segment.analytics.Callback;
 import com.segment.analytics.messages.IdentifyMessage;
-import com.segment.analytics.messages.Message;
+import com.segment.analytics.messages.MessageBuilder;
 import com.segment.analytics.messages.PageMessage;
 
 import io.feedbackhub.testing.HubProcess;
+import io.feedbackhub.testing.SegmentClient;
 import io.feedbackhub.testing.fake.FakeWootric;
 
 /**
@@ -48,29 +47,13 @@ class SegmentRelayIT {
                 "HUB_WOOTRIC_RETRY_DELAY", "100ms");
         int users = 25;
         try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
-            List<Message> ok = new CopyOnWriteArrayList<>();
-            List<Throwable> failed = new CopyOnWriteArrayList<>();
-            Analytics analytics = Analytics.builder(WRITE_KEY).endpoint("http://127.0.0.1:" + hub.publicPort())
-                    .flushQueueSize(10).callback(new Callback() {
-                        @Override
-                        public void success(Message message) {
-                            ok.add(message);
-                        }
-
-                        @Override
-                        public void failure(Message message, Throwable throwable) {
-                            failed.add(throwable);
-                        }
-                    }).build();
+            List<MessageBuilder<?, ?>> messages = new ArrayList<>();
             for (int i = 0; i < users; i++) {
-                analytics.enqueue(IdentifyMessage.builder().userId("user-" + i)
+                messages.add(IdentifyMessage.builder().userId("user-" + i)
                         .traits(Map.of("email", "user" + i + "@example.com", "createdAt", "2018-08-03T15:28:46.500Z", "plan", "Pro")));
-                analytics.enqueue(PageMessage.builder("Home").userId("user-" + i).properties(Map.of("url", "https://example.com/")));
+                messages.add(PageMessage.builder("Home").userId("user-" + i).properties(Map.of("url", "https://example.com/")));
             }
-            analytics.flush();
-            await().atMost(Duration.ofSeconds(30)).until(() -> ok.size() + failed.size() == 2 * users);
-            analytics.shutdown();
-            assertThat(failed).isEmpty();
+            SegmentClient.send("http://127.0.0.1:" + hub.publicPort(), WRITE_KEY, messages);
             hub.stop();
         }
         try (FakeWootric back = new FakeWootric(port);

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
@@ -21,15 +20,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.segment.analytics.Analytics;
-import com.segment.analytics.Callback;
 import com.segment.analytics.messages.IdentifyMessage;
-import com.segment.analytics.messages.Message;
+import com.segment.analytics.messages.MessageBuilder;
 import com.segment.analytics.messages.PageMessage;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.testing.FakeWootricServer;
 import io.feedbackhub.testing.HubRuns;
+import io.feedbackhub.testing.SegmentClient;
 import io.feedbackhub.testing.SegmentEnabled;
 import io.feedbackhub.testing.TestHub;
 import io.quarkus.test.common.WithTestResource;
@@ -74,32 +72,16 @@ class SegmentIntakeTest {
 
     @Test
     void segmentsJavaClientGetsSuccessAndEveryEventLandsOnce() throws Exception {
-        List<Message> ok = new CopyOnWriteArrayList<>();
-        List<Throwable> failed = new CopyOnWriteArrayList<>();
-        Analytics analytics = Analytics.builder(SegmentEnabled.WRITE_KEY).endpoint("http://127.0.0.1:" + port())
-                .flushQueueSize(20).callback(new Callback() {
-                    @Override
-                    public void success(Message message) {
-                        ok.add(message);
-                    }
-
-                    @Override
-                    public void failure(Message message, Throwable throwable) {
-                        failed.add(throwable);
-                    }
-                }).build();
         String run = UUID.randomUUID().toString().substring(0, 8);
         int users = 30;
+        List<MessageBuilder<?, ?>> messages = new java.util.ArrayList<>();
         for (int i = 0; i < users; i++) {
-            analytics.enqueue(IdentifyMessage.builder().userId(run + "-u" + i)
+            messages.add(IdentifyMessage.builder().userId(run + "-u" + i)
                     .traits(Map.of("email", "user" + i + "@example.com", "createdAt", "2018-08-03T15:28:46.493Z", "plan", "Pro")));
-            analytics.enqueue(PageMessage.builder("Pricing").userId(run + "-u" + i)
+            messages.add(PageMessage.builder("Pricing").userId(run + "-u" + i)
                     .properties(Map.of("url", "https://example.com/pricing", "title", "Pricing")));
         }
-        analytics.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> ok.size() + failed.size() == 2 * users);
-        analytics.shutdown();
-        assertThat(failed).isEmpty();
+        SegmentClient.send("http://127.0.0.1:" + port(), SegmentEnabled.WRITE_KEY, messages);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(table("segment_events").stream().filter(e -> e.path("userId").asText().startsWith(run))).hasSize(2 * users);

@@ -5,22 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.segment.analytics.Analytics;
-import com.segment.analytics.Callback;
 import com.segment.analytics.messages.IdentifyMessage;
-import com.segment.analytics.messages.Message;
+import com.segment.analytics.messages.MessageBuilder;
 import com.segment.analytics.messages.PageMessage;
 
 import io.feedbackhub.testing.FakeWootricServer;
+import io.feedbackhub.testing.SegmentClient;
 import io.feedbackhub.testing.SegmentEnabled;
 import io.feedbackhub.testing.TestHub;
 import io.feedbackhub.testing.fake.FakeWootric;
@@ -46,50 +45,21 @@ class SegmentToWootricTest {
         return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
     }
 
-    /** Sends through Segment's own client and waits until it reports every message a success. */
-    static void send(List<Message> sent, java.util.function.Consumer<Analytics> messages) {
-        List<Message> ok = new CopyOnWriteArrayList<>();
-        List<Throwable> failed = new CopyOnWriteArrayList<>();
-        Analytics analytics = Analytics.builder(SegmentEnabled.WRITE_KEY).endpoint("http://127.0.0.1:" + port())
-                .flushQueueSize(25).callback(new Callback() {
-                    @Override
-                    public void success(Message message) {
-                        ok.add(message);
-                    }
-
-                    @Override
-                    public void failure(Message message, Throwable throwable) {
-                        failed.add(throwable);
-                    }
-                }).build();
-        CountingAnalytics counting = new CountingAnalytics(analytics, sent);
-        messages.accept(counting.analytics());
-        analytics.flush();
-        await().atMost(Duration.ofSeconds(30)).until(() -> ok.size() + failed.size() >= counting.count());
-        analytics.shutdown();
-        assertThat(failed).isEmpty();
-    }
-
-    record CountingAnalytics(Analytics analytics, List<Message> sent) {
-        int count() {
-            return sent.size();
-        }
+    static void send(List<? extends MessageBuilder<?, ?>> messages) {
+        SegmentClient.send("http://127.0.0.1:" + port(), SegmentEnabled.WRITE_KEY, messages);
     }
 
     @Test
     void identifiesBecomeWootricEndUsersWithTheDocumentedMapping() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         int users = 20;
-        List<Message> sent = new CopyOnWriteArrayList<>();
-        send(sent, analytics -> {
-            for (int i = 0; i < users; i++) {
-                IdentifyMessage.Builder identify = IdentifyMessage.builder().userId(run + "-" + i).traits(Map.of(
-                        "email", run + i + "@example.com", "createdAt", i % 2 == 0 ? "2018-08-03T15:28:46.493Z" : "2018-08-03T15:28:46.500Z",
-                        "language", "ES", "plan", "Pro", "renewal", "2015-01-01"));
-                analytics.enqueue(identify);
-                sent.add(identify.build());
-            }
-        });
+        List<IdentifyMessage.Builder> identifies = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            identifies.add(IdentifyMessage.builder().userId(run + "-" + i).traits(Map.of(
+                    "email", run + i + "@example.com", "createdAt", i % 2 == 0 ? "2018-08-03T15:28:46.493Z" : "2018-08-03T15:28:46.500Z",
+                    "language", "ES", "plan", "Pro", "renewal", "2015-01-01")));
+        }
+        send(identifies);
         await().atMost(Duration.ofSeconds(30)).until(() -> fake.endUserByExternalId(run + "-" + (users - 1)) != null);
         for (int i = 0; i < users; i++) {
             Map<String, Object> user = fake.endUserByExternalId(run + "-" + i);
@@ -103,26 +73,16 @@ class SegmentToWootricTest {
     @Test
     void aReturningUserCostsOneCallAndPagesSetTheLastPageSeen() {
         String user = "returning-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Message> sent = new CopyOnWriteArrayList<>();
-        send(sent, analytics -> {
-            IdentifyMessage.Builder first = IdentifyMessage.builder().userId(user).traits(Map.of("email", user + "@example.com", "plan", "Lite"));
-            analytics.enqueue(first);
-            sent.add(first.build());
-        });
+        send(List.of(IdentifyMessage.builder().userId(user).traits(Map.of("email", user + "@example.com", "plan", "Lite"))));
         await().atMost(Duration.ofSeconds(20)).until(() -> fake.endUserByExternalId(user) != null);
         int before = fake.apiRequests.get();
-        List<Message> more = new CopyOnWriteArrayList<>();
-        send(more, analytics -> {
-            for (int i = 0; i < 10; i++) {
-                IdentifyMessage.Builder again = IdentifyMessage.builder().userId(user).traits(Map.of("seats", String.valueOf(i)));
-                analytics.enqueue(again);
-                more.add(again.build());
-            }
-            PageMessage.Builder page = PageMessage.builder("Pricing").userId(user)
-                    .properties(Map.of("url", "https://example.com/pricing")).timestamp(java.util.Date.from(java.time.Instant.parse("2024-05-01T10:00:00.600Z")));
-            analytics.enqueue(page);
-            more.add(page.build());
-        });
+        List<MessageBuilder<?, ?>> more = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            more.add(IdentifyMessage.builder().userId(user).traits(Map.of("seats", String.valueOf(i))));
+        }
+        more.add(PageMessage.builder("Pricing").userId(user).properties(Map.of("url", "https://example.com/pricing"))
+                .timestamp(java.util.Date.from(java.time.Instant.parse("2024-05-01T10:00:00.600Z"))));
+        send(more);
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             @SuppressWarnings("unchecked")
             Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
@@ -138,13 +98,7 @@ class SegmentToWootricTest {
     @Test
     void aPageOfAnUnknownUserCostsOneLookupAndWritesNothing() {
         int writes = fake.writes.size();
-        List<Message> sent = new CopyOnWriteArrayList<>();
-        send(sent, analytics -> {
-            PageMessage.Builder page = PageMessage.builder("Home").userId("nobody-" + UUID.randomUUID())
-                    .properties(Map.of("url", "https://example.com/"));
-            analytics.enqueue(page);
-            sent.add(page.build());
-        });
+        send(List.of(PageMessage.builder("Home").userId("nobody-" + UUID.randomUUID()).properties(Map.of("url", "https://example.com/"))));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> fake.writes.size() == writes);
     }
 
@@ -152,14 +106,11 @@ class SegmentToWootricTest {
     void eventsSentWhileWootricIsDownAllArriveOnceAfterItRecovers() {
         String run = "outage-" + UUID.randomUUID().toString().substring(0, 8);
         fake.failWhen = request -> request.startsWith("/v1/end_users");
-        List<Message> sent = new CopyOnWriteArrayList<>();
-        send(sent, analytics -> {
-            for (int i = 0; i < 8; i++) {
-                IdentifyMessage.Builder identify = IdentifyMessage.builder().userId(run + "-" + i).traits(Map.of("email", run + i + "@example.com"));
-                analytics.enqueue(identify);
-                sent.add(identify.build());
-            }
-        });
+        List<IdentifyMessage.Builder> identifies = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            identifies.add(IdentifyMessage.builder().userId(run + "-" + i).traits(Map.of("email", run + i + "@example.com")));
+        }
+        send(identifies);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> fake.endUserByExternalId(run + "-0") == null);
         fake.failWhen = request -> false;
         await().atMost(Duration.ofSeconds(60)).until(() -> {
