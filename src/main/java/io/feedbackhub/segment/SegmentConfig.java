@@ -20,6 +20,14 @@ public interface SegmentConfig {
     @WithDefault("32768")
     int maxMessageBytes();
 
+    /** With the Kafka sink: the topic that journals accepted requests. */
+    @WithDefault("hub.segment-journal")
+    String journalTopic();
+
+    /** With the Kafka sink: the consumer group that delivers from the journal topic. */
+    @WithDefault("feedback-hub-segment")
+    String journalGroup();
+
     /** Segment's limit for one batch call. */
     @WithDefault("512000")
     int maxBatchBytes();

@@ -2,22 +2,15 @@ package io.feedbackhub.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaEndpoint;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +21,7 @@ import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.testing.DemoPages;
 import io.feedbackhub.testing.HubRuns;
 import io.feedbackhub.testing.KafkaBroker;
+import io.feedbackhub.testing.KafkaTopics;
 import io.feedbackhub.testing.TestHub;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,27 +67,12 @@ class KafkaCatalogTest {
                 .isEqualTo(ConfigProvider.getConfig().getValue("hub.kafka.brokers", String.class));
     }
 
-    private Map<String, JsonNode> readAll(String topic, int expected) throws Exception {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("hub.kafka.brokers", String.class));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    private static Map<String, JsonNode> readAll(String topic, int expected) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, JsonNode> records = new HashMap<>();
-        int seen = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (seen < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    records.put(record.key(), json.readTree(record.value()));
-                    seen++;
-                }
-            }
+        for (Map.Entry<String, String> record : KafkaTopics.readAll(topic, expected).entrySet()) {
+            records.put(record.getKey(), json.readTree(record.getValue()));
         }
-        assertThat(seen).as("records on " + topic).isEqualTo(expected);
         return records;
     }
 }

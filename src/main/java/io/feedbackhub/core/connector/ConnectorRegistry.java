@@ -80,7 +80,9 @@ public class ConnectorRegistry {
                 && runUri.equals(r.getInput().getEndpointUri()));
         Set<String> placeholders = new TreeSet<>();
         Set<String> sources = new TreeSet<>();
-        routes.stream().map(RouteDefinition::getResource).filter(Objects::nonNull).distinct().forEach(resource -> {
+        // route files only: a Java RouteBuilder's "resource" is its class
+        routes.stream().map(RouteDefinition::getResource).filter(Objects::nonNull)
+                .filter(resource -> resource.getLocation().matches(".*\\.(yaml|yml|xml)")).distinct().forEach(resource -> {
             sources.add(resource.getLocation());
             placeholders.addAll(placeholders(resource));
         });

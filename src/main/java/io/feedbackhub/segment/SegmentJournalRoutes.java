@@ -1,0 +1,62 @@
+package io.feedbackhub.segment;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+
+import io.feedbackhub.core.config.HubConfig;
+
+/**
+ * The relay's journal: {@code direct:segment-journal} writes an accepted request durably before
+ * the 200, and the journal reader hands each entry to {@code direct:segment-deliver}.
+ * <ul>
+ * <li>Embedded ({@code hub.catalog.sink=file}): one file per request under
+ * {@code ${hub.data-dir}/journal/segment}, written aside, forced to disk and renamed; Camel's file
+ * consumer is the queue, and a file moves to {@code done/} only once delivered.</li>
+ * <li>Kafka: the topic {@code hub.segment.journal-topic}, written with acks=all by an idempotent
+ * producer; a consumer group reads it and commits an offset only after its entry is delivered.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class SegmentJournalRoutes extends RouteBuilder {
+
+    static final String WRITE = "direct:segment-journal";
+    static final String DELIVER = "direct:segment-deliver";
+
+    @Inject
+    HubConfig hub;
+
+    @Inject
+    SegmentConfig config;
+
+    @Override
+    public void configure() {
+        if (hub.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
+            String kafka = "kafka:" + config.journalTopic() + "?brokers={{hub.kafka.brokers}}";
+            from(WRITE).routeId("segment-journal").routeGroup("segment")
+                    .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true");
+            from(kafka + "&groupId=" + config.journalGroup() + "&autoOffsetReset=earliest&autoCommitEnable=false"
+                    + "&allowManualCommit=true&breakOnFirstError=true&maxPollRecords=100")
+                    .routeId("segment-journal-read").routeGroup("segment")
+                    .to(DELIVER)
+                    .process(SegmentJournalRoutes::commit);
+        } else {
+            String dir = "file:" + hub.dataDir().resolve("journal").resolve("segment");
+            from(WRITE).routeId("segment-journal").routeGroup("segment")
+                    .to(dir + "?fileName=${date:now:yyyyMMdd'T'HHmmssSSS}-${exchangeId}.json"
+                            + "&tempPrefix=.inflight-&forceWrites=true&fileExist=Fail");
+            from(dir + "?include=.*\\.json&sortBy=file:name&delay=100&move=done/${file:name}")
+                    .routeId("segment-journal-read").routeGroup("segment")
+                    .convertBodyTo(String.class)
+                    .to(DELIVER);
+        }
+    }
+
+    private static void commit(Exchange exchange) {
+        exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
+    }
+}
