@@ -1,7 +1,9 @@
 package io.feedbackhub.segment;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,19 +24,49 @@ public class SegmentEvents {
 
     static final String REJECTED = "segmentRejected";
     static final String MESSAGE = "segmentMessage";
+    static final String COALESCED = "segmentCoalesced";
 
     @Inject
     ObjectMapper json;
 
-    /** The entry's accepted messages as the body; its rejected ones in the {@link #REJECTED} property. */
+    /**
+     * The entry's accepted messages as the body; its rejected ones in the {@link #REJECTED} property,
+     * and its identifies coalesced per user in {@link #COALESCED}.
+     */
     public List<ObjectNode> messages(Exchange exchange) throws Exception {
         JsonNode entry = json.readTree(exchange.getMessage().getBody(String.class));
         List<ObjectNode> messages = new ArrayList<>();
         entry.path("messages").forEach(m -> messages.add((ObjectNode) m));
+        exchange.setProperty(COALESCED, coalesce(messages));
         List<ObjectNode> rejected = new ArrayList<>();
         entry.path("rejected").forEach(r -> rejected.add(((ObjectNode) r).put("receivedAt", entry.path("receivedAt").asText())));
         exchange.setProperty(REJECTED, rejected);
         return messages;
+    }
+
+    /**
+     * Several identifies of one user in one request make one Wootric write: the first carries the
+     * traits of all (later ones win) and the others are recorded but not sent. Returns, by messageId,
+     * the identify to send in a message's place: the merged one, or null for one merged away.
+     */
+    Map<String, ObjectNode> coalesce(List<ObjectNode> messages) {
+        Map<String, ObjectNode> firstByUser = new HashMap<>();
+        Map<String, ObjectNode> instead = new HashMap<>();
+        for (ObjectNode message : messages) {
+            String userId = message.path("userId").asText("");
+            if (!message.path("type").asText().equals("identify") || userId.isEmpty()) {
+                continue;
+            }
+            ObjectNode first = firstByUser.get(userId);
+            if (first == null) {
+                firstByUser.put(userId, message);
+                continue;
+            }
+            ObjectNode merged = instead.computeIfAbsent(first.path("messageId").asText(), id -> first.deepCopy());
+            merged.with("traits").setAll((ObjectNode) message.path("traits").deepCopy());
+            instead.put(message.path("messageId").asText(), null);
+        }
+        return instead;
     }
 
     /** One message for segment_events, keyed by messageId; kept in {@link #MESSAGE} for the later steps. */

@@ -55,6 +55,15 @@ public class WootricRelay {
     public void deliver(Exchange exchange) {
         ObjectNode message = exchange.getMessage().getBody(ObjectNode.class);
         exchange.removeProperty(UNDELIVERABLE);
+        @SuppressWarnings("unchecked")
+        Map<String, ObjectNode> coalesced = exchange.getProperty(SegmentEvents.COALESCED, Map.class);
+        String messageId = message.path("messageId").asText();
+        if (coalesced != null && coalesced.containsKey(messageId)) {
+            message = coalesced.get(messageId);
+            if (message == null) {
+                return; // merged into the first identify of its user in this request
+            }
+        }
         try {
             switch (message.path("type").asText()) {
                 case "identify" -> identify(message);

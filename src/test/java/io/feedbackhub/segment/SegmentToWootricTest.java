@@ -76,13 +76,14 @@ class SegmentToWootricTest {
         send(List.of(IdentifyMessage.builder().userId(user).traits(Map.of("email", user + "@example.com", "plan", "Lite"))));
         await().atMost(Duration.ofSeconds(20)).until(() -> fake.endUserByExternalId(user) != null);
         int before = fake.apiRequests.get();
-        List<MessageBuilder<?, ?>> more = new ArrayList<>();
+        // one request each, so nothing is coalesced: the cache alone saves the look-ups
         for (int i = 0; i < 10; i++) {
-            more.add(IdentifyMessage.builder().userId(user).traits(Map.of("seats", String.valueOf(i))));
+            given().baseUri("http://127.0.0.1").port(port()).contentType("application/json").auth().preemptive()
+                    .basic(SegmentEnabled.WRITE_KEY, "").body("{\"userId\":\"" + user + "\",\"traits\":{\"seats\":\"" + i + "\"}}")
+                    .post("/v1/identify").then().statusCode(200);
         }
-        more.add(PageMessage.builder("Pricing").userId(user).properties(Map.of("url", "https://example.com/pricing"))
-                .timestamp(java.util.Date.from(java.time.Instant.parse("2024-05-01T10:00:00.600Z"))));
-        send(more);
+        send(List.of(PageMessage.builder("Pricing").userId(user).properties(Map.of("url", "https://example.com/pricing"))
+                .timestamp(java.util.Date.from(java.time.Instant.parse("2024-05-01T10:00:00.600Z")))));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             @SuppressWarnings("unchecked")
             Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
@@ -135,5 +136,27 @@ class SegmentToWootricTest {
         java.nio.file.Path data = java.nio.file.Path.of(ConfigProvider.getConfig().getValue("hub.data-dir", String.class));
         await().atMost(Duration.ofSeconds(20)).until(() -> io.feedbackhub.testing.HubRuns.table(data, "segment_dead_letters").stream()
                 .anyMatch(l -> l.path("id").asText().equals(id) && l.path("reason").asText().startsWith("no_email")));
+    }
+
+    @Test
+    void identifiesOfOneUserInOneBatchMakeOneWrite() {
+        String user = "batched-" + UUID.randomUUID().toString().substring(0, 8);
+        StringBuilder batch = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 5; i++) {
+            batch.append(i > 0 ? "," : "").append("{\"type\":\"identify\",\"userId\":\"").append(user)
+                    .append("\",\"traits\":{\"email\":\"").append(user).append("@example.com\",\"step\":\"").append(i)
+                    .append(i == 2 ? "\",\"plan\":\"Pro" : "").append("\"}}");
+        }
+        int before = fake.apiRequests.get();
+        given().baseUri("http://127.0.0.1").port(port()).contentType("application/json").auth().preemptive()
+                .basic(SegmentEnabled.WRITE_KEY, "").body(batch.append("]}").toString()).post("/v1/batch").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.endUserByExternalId(user) != null);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> fake.writes.stream().filter(w -> user.equals(w.get("external_id"))).count() == 1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
+        assertThat(properties).containsEntry("step", "4").containsEntry("plan", "Pro");
+        // a new user: look up by external id, by e-mail, then one create, for five identifies
+        assertThat(fake.apiRequests.get() - before).isEqualTo(3);
     }
 }
