@@ -159,4 +159,19 @@ class SegmentToWootricTest {
         // a new user: look up by external id, by e-mail, then one create, for five identifies
         assertThat(fake.apiRequests.get() - before).isEqualTo(3);
     }
+
+    @Test
+    void theSameMessageIdTwiceIsOneWootricWrite() {
+        String user = "retried-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"userId\":\"" + user + "\",\"messageId\":\"" + UUID.randomUUID()
+                + "\",\"traits\":{\"email\":\"" + user + "@example.com\"}}";
+        for (int i = 0; i < 2; i++) {
+            // a client that resends after a lost answer
+            given().baseUri("http://127.0.0.1").port(port()).contentType("application/json").auth().preemptive()
+                    .basic(SegmentEnabled.WRITE_KEY, "").body(body).post("/v1/identify").then().statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.endUserByExternalId(user) != null);
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
+                .until(() -> fake.writes.stream().filter(w -> user.equals(w.get("external_id"))).count() == 1);
+    }
 }
