@@ -29,9 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.feedbackhub.testing.HubProcess;
 import io.feedbackhub.testing.fake.FakeWootric;
 import io.vertx.core.AbstractVerticle;
@@ -58,16 +55,18 @@ import io.vertx.core.http.HttpServerRequest;
  * <p>Settings (system properties): {@code bench.workers} (concurrent clients, 16),
  * {@code bench.warmupSeconds} (5), {@code bench.seconds} (measured, 30), {@code bench.batch}
  * (events a request, 100), {@code bench.users} (distinct userIds, 10000), {@code bench.noFsync}
- * (also run the ceiling without fsync, true), {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the
+ * (also run the ceiling without fsync, true), {@code bench.drainSeconds} (after the hub's load, how
+ * long to watch delivery with no load, 10), {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the
  * hub, {@code -Xmx512m}), {@code bench.dataDir} (a fresh temporary directory).
  */
 public final class RelayBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WRITE_KEY = "wkRelayBench";
     private static final double TARGET_SHARE = 0.70;
-    private static final String CPU = "/q/jolokia/read/java.lang:type=OperatingSystem/ProcessCpuTime";
     private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
+    /** USER_HZ of /proc/<pid>/stat: 100 on every Linux this runs on. */
+    private static final int CLOCK_TICKS = 100;
+    private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final int workers = Integer.getInteger("bench.workers", 16);
     private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 5);
@@ -75,6 +74,7 @@ public final class RelayBench {
     private final int batch = Integer.getInteger("bench.batch", 100);
     private final int users = Integer.getInteger("bench.users", 10_000);
     private final boolean noFsync = Boolean.parseBoolean(System.getProperty("bench.noFsync", "true"));
+    private final int drainSeconds = Integer.getInteger("bench.drainSeconds", 10);
     private final String hubJavaOptions = System.getProperty("bench.hubJavaOptions", "-Xmx512m");
     private final String authorization = "Basic "
             + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
@@ -139,6 +139,8 @@ public final class RelayBench {
                 long startAt = System.nanoTime();
                 hub.start().awaitReady(Duration.ofSeconds(90));
                 URI hubUri = URI.create("http://127.0.0.1:" + hub.publicPort() + "/v1/batch");
+                ProcessHandle hubProcess = ProcessHandle.current().children()
+                        .filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar")).findFirst().orElse(null);
                 probe(client, hubUri, hub);
                 System.out.printf(Locale.ROOT, "hub ready in %.1f s and took a probe batch; it idles while the ceiling runs%n",
                         seconds(System.nanoTime() - startAt));
@@ -154,23 +156,33 @@ public final class RelayBench {
                 long doneBefore = count(journal.resolve("done"));
                 int writesBefore = fake.writes.size();
                 int apiBefore = fake.apiRequests.get();
-                double hubCpu0 = hubCpuSeconds(hub);
                 long hubStarted = System.nanoTime();
-                Phase relay = load("hub (Segment relay)", client, hubUri);
-                double hubCpu = hubCpuSeconds(hub) - hubCpu0;
+                Phase relay = load("hub (Segment relay)", client, hubUri, true, hubProcess);
                 double phaseSeconds = seconds(System.nanoTime() - hubStarted);
                 long pending = count(journal);
                 long delivered = count(journal.resolve("done")) - doneBefore;
-                relay.notes.add(String.format(Locale.ROOT, "hub CPU during the phase (warm-up included): %.1f s of %.1f s wall "
-                        + "(%.0f%% of one core)", hubCpu, phaseSeconds, 100 * hubCpu / phaseSeconds));
+                int writes = fake.writes.size() - writesBefore;
                 relay.notes.add(String.format(Locale.ROOT, "delivery backlog at the end of the load: %,d journal files (~%,d events) "
-                        + "not yet in done/; %,d files (~%,d events) delivered during the phase, i.e. ~%,.0f events/s; "
-                        + "fake Wootric saw %,d API requests and %,d end-user writes",
-                        pending, pending * batch, delivered, delivered * batch, delivered * batch / phaseSeconds,
-                        fake.apiRequests.get() - apiBefore, fake.writes.size() - writesBefore));
+                        + "not yet in done/. During the %.0f s of load: %,d files moved to done/, the fake Wootric saw %,d API "
+                        + "requests and %,d end-user writes (~%,.1f identifies delivered a second)", pending, pending * batch,
+                        phaseSeconds, delivered, fake.apiRequests.get() - apiBefore, writes, writes / phaseSeconds));
+                if (drainSeconds > 0) {
+                    // delivery alone, no intake: is it slow, or was it starved of CPU by the intake?
+                    long done0 = count(journal.resolve("done"));
+                    int api0 = fake.apiRequests.get();
+                    int writes0 = fake.writes.size();
+                    TimeUnit.SECONDS.sleep(drainSeconds);
+                    long drained = count(journal.resolve("done")) - done0;
+                    int drainedWrites = fake.writes.size() - writes0;
+                    relay.notes.add(String.format(Locale.ROOT, "delivery with no load, for %d s after it: %,d end-user writes "
+                            + "(~%,.1f identifies delivered a second), %,d Wootric API requests, %,d files moved to done/; "
+                            + "backlog then %,d files", drainSeconds, drainedWrites, drainedWrites / (double) drainSeconds,
+                            fake.apiRequests.get() - api0, drained, count(journal)));
+                }
                 phases.add(relay);
 
                 hub.stop();
+                relay.notes.addAll(logSummary(hub.output()));
                 // after the stop nothing moves: every 200 of the hub must be one journal file
                 long pendingAfter = count(journal);
                 long doneAfter = count(journal.resolve("done"));
@@ -215,7 +227,7 @@ public final class RelayBench {
         try (AppendOnly sink = new AppendOnly(file, fsync)) {
             int port = listen(vertx, sink);
             Phase phase = load("ceiling: Vert.x append" + (fsync ? " + fsync" : ", no fsync"), client,
-                    URI.create("http://127.0.0.1:" + port + "/v1/batch"));
+                    URI.create("http://127.0.0.1:" + port + "/v1/batch"), false, null);
             phase.notes.add(String.format(Locale.ROOT, "%,d requests appended, %,d bytes (%,.1f MB/s in the measured window)",
                     sink.requests.get(), sink.bytes.get(), phase.ok * (double) phase.meanBodyBytes / seconds / 1e6));
             return phase;
@@ -305,7 +317,12 @@ public final class RelayBench {
         long meanBodyBytes;
         long[] latencies;
         double busyCpu = Double.NaN;
-        double benchCpu = Double.NaN;
+        /** CPU seconds in the measured window: the server (hub process or the ceiling's Vert.x threads), user and system. */
+        double serverUser = Double.NaN;
+        double serverSys = Double.NaN;
+        /** CPU seconds in the measured window of this JVM's load generator threads (workers, HttpClient) and of the fake. */
+        double loadCpu = Double.NaN;
+        double fakeCpu = Double.NaN;
         String firstError;
         final List<String> notes = new ArrayList<>();
 
@@ -332,7 +349,8 @@ public final class RelayBench {
         }
     }
 
-    private Phase load(String name, HttpClient client, URI uri) throws Exception {
+    /** The load on one target; hub: the hub's process, whose CPU time is the server's (null when not found). */
+    private Phase load(String name, HttpClient client, URI uri, boolean hubPhase, ProcessHandle hub) throws Exception {
         System.out.printf(Locale.ROOT, "%s: %d s warm-up, %d s measured ...%n", name, warmupSeconds, seconds);
         long start = System.nanoTime();
         long from = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
@@ -354,10 +372,12 @@ public final class RelayBench {
         }
         TimeUnit.NANOSECONDS.sleep(Math.max(0, from - System.nanoTime()));
         long[] cpu0 = machineCpu();
-        double bench0 = benchCpuSeconds();
+        long[] hub0 = processCpuTicks(hub);
+        Map<Long, Long> threads0 = threadCpu();
         TimeUnit.NANOSECONDS.sleep(Math.max(0, to - System.nanoTime()));
         long[] cpu1 = machineCpu();
-        double bench1 = benchCpuSeconds();
+        long[] hub1 = processCpuTicks(hub);
+        Map<String, Double> threads = threadCpuSince(threads0);
         if (!finished.await(60, TimeUnit.SECONDS)) {
             throw new BenchFailure(name + ": requests still open 60 s after the end of the load");
         }
@@ -386,7 +406,18 @@ public final class RelayBench {
         if (cpu0 != null && cpu1 != null && cpu1[1] > cpu0[1]) {
             phase.busyCpu = 1.0 - (double) (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]);
         }
-        phase.benchCpu = bench1 - bench0;
+        phase.loadCpu = threads.getOrDefault("load", 0.0);
+        phase.fakeCpu = threads.getOrDefault("fake", 0.0);
+        if (hubPhase) {
+            if (hub0 != null && hub1 != null) {
+                phase.serverUser = (hub1[0] - hub0[0]) / (double) CLOCK_TICKS;
+                phase.serverSys = (hub1[1] - hub0[1]) / (double) CLOCK_TICKS;
+            }
+        } else {
+            // thread CPU time holds user and system time together
+            phase.serverUser = threads.getOrDefault("server", 0.0);
+            phase.serverSys = 0;
+        }
         System.out.printf(Locale.ROOT, "  %,.0f events/s, %,.1f requests/s, p50 %.1f ms, p99 %.1f ms, %,d errors%n",
                 eventsPerSecond(phase), requestsPerSecond(phase), millis(percentile(phase.latencies, 0.50)),
                 millis(percentile(phase.latencies, 0.99)), phase.errors);
@@ -459,19 +490,27 @@ public final class RelayBench {
 
     private void print(List<Phase> phases) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-32s %10s %10s %9s %9s %8s %11s %10s%n", "", "events/s", "requests/s", "p50 ms",
-                "p99 ms", "errors", "machine CPU", "bench CPU");
+        System.out.printf(Locale.ROOT, "%-32s %9s %10s %7s %7s %6s %8s %15s %9s%n", "", "events/s", "requests/s", "p50 ms",
+                "p99 ms", "errors", "machine", "server CPU", "load gen");
+        System.out.printf(Locale.ROOT, "%-32s %9s %10s %7s %7s %6s %8s %15s %9s%n", "", "", "", "", "", "", "busy",
+                "ms/req (sys)", "ms/req");
         for (Phase p : phases) {
-            System.out.printf(Locale.ROOT, "%-32s %,10.0f %,10.1f %9.1f %9.1f %,8d %10.0f%% %9.1fs%n", p.name, eventsPerSecond(p),
+            System.out.printf(Locale.ROOT, "%-32s %,9.0f %,10.1f %7.1f %7.1f %,6d %7.0f%% %15s %9.2f%n", p.name, eventsPerSecond(p),
                     requestsPerSecond(p), millis(percentile(p.latencies, 0.50)), millis(percentile(p.latencies, 0.99)), p.errors,
-                    100 * p.busyCpu, p.benchCpu);
+                    100 * p.busyCpu, p.serverSys == 0 ? String.format(Locale.ROOT, "%.2f", perRequest(p, p.serverUser))
+                            : String.format(Locale.ROOT, "%.2f (%.2f)", perRequest(p, p.serverUser + p.serverSys),
+                                    perRequest(p, p.serverSys)), perRequest(p, p.loadCpu));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%d workers, %d events a request (%,d bytes on average), measured %d s after %d s of warm-up; "
-                + "machine CPU = share of all %d cores busy in the measured window, bench CPU = this JVM (load generator, "
-                + "plus the ceiling server or the fake Wootric)%n", workers, batch, phases.get(0).meanBodyBytes, seconds,
-                warmupSeconds, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%d workers, %d events a request (%,d bytes on average), measured %d s after %d s of warm-up.%n"
+                + "machine busy: share of all %d cores busy (not idle, not iowait) in the measured window. server CPU: CPU time in the "
+                + "window per request answered 200, of the hub's process (user + system, system in brackets) or of the ceiling's "
+                + "Vert.x threads (user and system together). load gen: the same for this JVM's workers and HttpClient threads.%n",
+                workers, batch, phases.get(0).meanBodyBytes, seconds, warmupSeconds, Runtime.getRuntime().availableProcessors());
         for (Phase p : phases) {
+            if (p.fakeCpu > 0.05) {
+                System.out.printf(Locale.ROOT, "%s: the fake Wootric (this JVM) used %.1f s CPU in the window%n", p.name, p.fakeCpu);
+            }
             for (String note : p.notes) {
                 System.out.println(p.name + ": " + note);
             }
@@ -497,6 +536,10 @@ public final class RelayBench {
             System.out.printf(Locale.ROOT, "for reference, hub / ceiling without fsync: %.0f%% (not the target's ceiling: the relay "
                     + "must fsync before it answers 200)%n", 100 * eventsPerSecond(hub) / eventsPerSecond(loose));
         }
+    }
+
+    private static double perRequest(Phase p, double cpuSeconds) {
+        return p.ok == 0 ? Double.NaN : cpuSeconds * 1000 / p.ok;
     }
 
     private double eventsPerSecond(Phase p) {
@@ -539,21 +582,55 @@ public final class RelayBench {
         }
     }
 
-    private static double benchCpuSeconds() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime() / 1e9;
+    /** {user, system} clock ticks of a process from /proc/<pid>/stat, or null. */
+    private static long[] processCpuTicks(ProcessHandle process) {
+        if (process == null) {
+            return null;
         }
-        return Double.NaN;
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            // the command (field 2) is in parentheses and may hold spaces: count from after it
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
-    private static double hubCpuSeconds(HubProcess hub) {
-        try {
-            HttpResponse<String> answer = hub.get(CPU);
-            JsonNode body = JSON.readTree(answer.body());
-            return answer.statusCode() == 200 && body.path("status").asInt() == 200 ? body.path("value").asLong() / 1e9 : Double.NaN;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
+    /** CPU nanoseconds (user + system) of every live thread of this JVM, by thread id. */
+    private static Map<Long, Long> threadCpu() {
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long nanos = THREADS.getThreadCpuTime(id);
+            if (nanos >= 0) {
+                cpu.put(id, nanos);
+            }
         }
+        return cpu;
+    }
+
+    /**
+     * CPU seconds since {@code before} by kind of thread: "server" (the ceiling's Vert.x event loops
+     * and workers), "fake" (FakeWootric's JDK HttpServer) and "load" (the workers and HttpClient).
+     * A thread that ended in between is missing; one that started counts from zero.
+     */
+    private static Map<String, Double> threadCpuSince(Map<Long, Long> before) {
+        Map<String, Double> kinds = new LinkedHashMap<>();
+        for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+            if (nanos < 0) {
+                continue;
+            }
+            String name = info.getThreadName();
+            String kind = name.startsWith("vert.x-") ? "server"
+                    : name.startsWith("HTTP-Dispatcher") || name.startsWith("pool-") ? "fake"
+                    : name.startsWith("relay-bench-") || name.startsWith("HttpClient-") ? "load" : "other";
+            kinds.merge(kind, (nanos - before.getOrDefault(info.getThreadId(), 0L)) / 1e9, Double::sum);
+        }
+        return kinds;
     }
 
     /** Journal entries (*.json, not the hidden .inflight- ones) directly in dir. */
@@ -593,6 +670,33 @@ public final class RelayBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How many WARN and ERROR lines the hub logged, and the first few distinct ones (numbers blanked to compare). */
+    private static List<String> logSummary(String log) {
+        int warn = 0;
+        int error = 0;
+        Map<String, String> distinct = new LinkedHashMap<>();
+        for (String line : log.split("\n")) {
+            boolean isWarn = line.contains(" WARN ");
+            boolean isError = line.contains(" ERROR ");
+            if (!isWarn && !isError) {
+                continue;
+            }
+            warn += isWarn ? 1 : 0;
+            error += isError ? 1 : 0;
+            String text = line.length() > 400 ? line.substring(0, 400) + "..." : line;
+            int level = Math.max(line.indexOf(" WARN "), line.indexOf(" ERROR "));
+            String key = line.substring(level).replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}|\\d+", "#");
+            if (distinct.size() < 5) {
+                distinct.putIfAbsent(key.length() > 200 ? key.substring(0, 200) : key, text);
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "hub log: %,d WARN and %,d ERROR lines%s", warn, error,
+                distinct.isEmpty() ? "" : "; the first distinct ones:"));
+        distinct.values().forEach(line -> notes.add("  " + line));
+        return notes;
     }
 
     private static String tail(String text, int lines) {
