@@ -80,11 +80,13 @@ public class SegmentIntake {
             if (!items.isArray()) {
                 throw new SegmentRejected(400, "a batch body needs a \"batch\" array");
             }
+            // in a body no bigger than one message may be, no message can be too big
+            boolean sizeChecks = body.length > config.maxMessageBytes();
             for (JsonNode item : items) {
-                take(item, null, object.path("context"), receivedAt, messages, rejected);
+                take(item, null, object.path("context"), receivedAt, messages, rejected, sizeChecks);
             }
         } else {
-            take(object, call, null, receivedAt, messages, rejected);
+            take(object, call, null, receivedAt, messages, rejected, false);
             if (!rejected.isEmpty()) {
                 throw new SegmentRejected(400, rejected.get(0).path("reason").asText());
             }
@@ -92,7 +94,8 @@ public class SegmentIntake {
         return entry.toString();
     }
 
-    private void take(JsonNode item, String type, JsonNode batchContext, String receivedAt, ArrayNode messages, ArrayNode rejected) {
+    private void take(JsonNode item, String type, JsonNode batchContext, String receivedAt, ArrayNode messages, ArrayNode rejected,
+            boolean sizeCheck) {
         if (!(item instanceof ObjectNode message)) {
             rejected.addObject().put("reason", "not_an_object").set("message", item);
             return;
@@ -101,7 +104,7 @@ public class SegmentIntake {
         if (type != null) {
             message.put("type", type);
         }
-        String reason = problem(message);
+        String reason = problem(message, sizeCheck);
         if (reason != null) {
             rejected.addObject().put("reason", reason).set("message", message);
             return;
@@ -122,7 +125,7 @@ public class SegmentIntake {
         messages.add(message);
     }
 
-    private String problem(ObjectNode message) {
+    private String problem(ObjectNode message, boolean sizeCheck) {
         String type = message.path("type").asText("");
         if (!TYPES.contains(type)) {
             return "unknown_type";
@@ -134,7 +137,7 @@ public class SegmentIntake {
             return "no_event";
         }
         try {
-            if (json.writeValueAsBytes(message).length > config.maxMessageBytes()) {
+            if (sizeCheck && json.writeValueAsBytes(message).length > config.maxMessageBytes()) {
                 return "message_too_large";
             }
         } catch (JsonProcessingException e) {

@@ -40,6 +40,7 @@ public final class StreamScan {
     private final long windowSeconds;
     private final Long changedSince;
     private final Set<Long> skip;
+    private final long skipSecond;
     private final String sortField;
     private final Set<Long> seen = new HashSet<>();
     /** Ids read per window-filter second, to resume inside a second without re-emitting. */
@@ -69,6 +70,7 @@ public final class StreamScan {
         this.windowSeconds = windowSeconds;
         this.changedSince = changedSince;
         this.skip = Set.copyOf(skip);
+        this.skipSecond = from;
         this.sortField = stream.windowFilter() + "_at";
         this.gte = from;
         this.windowEnd = Math.min(end, saturatedAdd(from, windowSeconds));
@@ -107,7 +109,9 @@ public final class StreamScan {
             long id = row.path("id").asLong();
             long second = WootricDates.epochSecond(row, sortField);
             idsBySecond.computeIfAbsent(second, s -> new HashSet<>()).add(id);
-            if (seen.add(id) && !skip.contains(id) && wanted(row)) {
+            // the ids an interrupted run delivered are those of the cursor's second only: a later version is new
+            boolean delivered = second == skipSecond && skip.contains(id);
+            if (seen.add(id) && !delivered && wanted(row)) {
                 fresh.add(row);
             }
         }

@@ -33,7 +33,8 @@ public class FakeWootricServer implements QuarkusTestResourceLifecycleManager {
                 // declines first and whole: a replaced table ahead of appended ones
                 Map.entry("hub.wootric.streams", "declines,end_users,responses"),
                 Map.entry("hub.wootric.retry-delay", "20ms"),
-                Map.entry("hub.wootric.request-timeout", "1s"),
+                // long enough that a stall of a loaded CI machine is no timeout; the slow-answer test waits longer
+                Map.entry("hub.wootric.request-timeout", "3s"),
                 Map.entry("hub.wootric.schedule", "0 0 4 1 1 ? 2099"));
     }
 

@@ -99,6 +99,13 @@ class StreamScanTest {
     }
 
     @Test
+    void aRememberedIdUpdatedSinceIsDeliveredAgain() {
+        StreamScan scan = new StreamScan(WootricStream.END_USERS, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of(7L));
+        assertThat(scan.accept(List.of(row(8, 900, 1000), row(7, 900, 1500)))).extracting(r -> r.path("id").asLong())
+                .containsExactly(8L, 7L);
+    }
+
+    @Test
     void lookBackRowsAreKeptOnlyWhenChanged() {
         StreamScan scan = new StreamScan(WootricStream.RESPONSES, "t", false, 1000, 9000, Long.MAX_VALUE, 5000L, Set.of());
         List<ObjectNode> rows = List.of(row(1, 1000, 1000), row(2, 1100, 5000), row(3, 5001, 5001));

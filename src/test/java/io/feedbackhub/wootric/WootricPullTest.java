@@ -104,7 +104,6 @@ class WootricPullTest {
         fake.touch("end_users", (Long) users.get(5).get("id"), now, "email", "renamed@example.com");
         fake.touch("end_users", (Long) users.get(170).get("id"), now, "properties", Map.of("persona", "Team"));
         fake.addEndUser(now, now);
-        List<Map<String, Object>> responses = fake.rows("responses");
         // a response re-tagged after creation: found by the look-back
         fake.addResponse("responses", now - 2 * DAY, now);
         // a run reads up to the second it starts in; changes of that very second go to the next run
@@ -121,7 +120,6 @@ class WootricPullTest {
         // the two changed responses, and the 12 declines re-read whole (FULL_TABLE)
         assertThat(incremental).containsEntry("status", "SUCCEEDED").containsEntry("records", 2 + 12);
         assertCatalogMirrorsServer();
-        assertThat(responses).isNotEmpty();
     }
 
     @Test
@@ -198,7 +196,7 @@ class WootricPullTest {
     @Test
     void answersSlowerThanTheTimeoutAreRetried() {
         seed(120, 80, 0);
-        fake.slowMillis = 2_500;
+        fake.slowMillis = 4_000;
         fake.slowRequests.set(2);
         Map<String, Object> run = HubRuns.runToEnd("wootric", "full");
         assertThat(run).containsEntry("status", "SUCCEEDED");

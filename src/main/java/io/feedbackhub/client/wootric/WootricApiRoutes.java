@@ -53,13 +53,15 @@ public class WootricApiRoutes extends RouteBuilder {
         withRetries(from(API).routeId("wootric-api")).to(API_ATTEMPT);
         withRetries(from(TOKEN).routeId("wootric-token")).to(TOKEN_ATTEMPT);
 
+        // one endpoint (one HTTP client and connection pool) per host part; each request's path
+        // goes in the CamelHttpPath header, so calls to /end_users/<id> reuse connections too
         from(API_ATTEMPT).routeId("wootric-api-attempt").errorHandler(noErrorHandler())
                 .process(this::prepareCall)
-                .toD("${exchangeProperty.wootricUrl}?" + timeouts)
+                .to(connection.resourceBase() + "?" + timeouts)
                 .process(this::checkAnswer);
         from(TOKEN_ATTEMPT).routeId("wootric-token-attempt").errorHandler(noErrorHandler())
                 .process(this::prepareTokenCall)
-                .toD("${exchangeProperty.wootricUrl}?" + timeouts)
+                .to(connection.baseUrl().replaceAll("/+$", "") + "?" + timeouts)
                 .process(this::checkTokenAnswer);
     }
 
@@ -83,23 +85,23 @@ public class WootricApiRoutes extends RouteBuilder {
         WootricRequest request = exchange.getProperty(WootricRequest.PROPERTY, WootricRequest.class);
         String bearer = tokens.bearer();
         exchange.setProperty(BEARER, bearer);
-        prepare(exchange, request, connection.resourceBase() + request.path());
+        prepare(exchange, request);
         exchange.getMessage().setHeader("Authorization", "Bearer " + bearer);
         runs.countRequest(exchange);
     }
 
     private void prepareTokenCall(Exchange exchange) {
         WootricRequest request = exchange.getProperty(WootricRequest.PROPERTY, WootricRequest.class);
-        prepare(exchange, request, connection.baseUrl().replaceAll("/+$", "") + request.path());
+        prepare(exchange, request);
     }
 
     /**
      * Only what this request needs goes out: no header a caller's route or the last answer left,
      * except the error handler's own redelivery count.
      */
-    private static void prepare(Exchange exchange, WootricRequest request, String url) {
+    private static void prepare(Exchange exchange, WootricRequest request) {
         exchange.getMessage().removeHeaders("*", "CamelRedeliver*");
-        exchange.setProperty("wootricUrl", url);
+        exchange.getMessage().setHeader(Exchange.HTTP_PATH, request.path());
         exchange.getMessage().setHeader(Exchange.HTTP_METHOD, request.method());
         if (!request.query().isEmpty()) {
             exchange.getMessage().setHeader(Exchange.HTTP_QUERY, request.queryString());

@@ -1,7 +1,5 @@
 package io.feedbackhub.core.state;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
@@ -12,7 +10,6 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.StateRepository;
-import org.apache.camel.support.processor.state.FileStateRepository;
 
 import io.feedbackhub.core.catalog.Catalog;
 import io.feedbackhub.core.config.HubConfig;
@@ -20,8 +17,9 @@ import io.feedbackhub.core.run.ConnectorRuns;
 import io.feedbackhub.core.run.Run;
 
 /**
- * Bookmarks per connector and stream (last cursor, last full sync), kept in Camel's file-backed
- * state repository at {@code ${hub.data-dir}/state/sync-state.properties}.
+ * Bookmarks per connector and stream (last cursor, last full sync), kept through Camel's state
+ * repository API in {@code ${hub.data-dir}/state/sync-state.properties}, replaced atomically on
+ * every change.
  *
  * <p>Callers write a bookmark only after the records before it have been written to the catalog
  * (the catalog endpoint returns once a record is written or acknowledged), so a crash re-reads
@@ -37,18 +35,16 @@ public class SyncState {
     @Inject
     ConnectorRuns runs;
 
-    private FileStateRepository repository;
+    private AtomicFileStateRepository repository;
 
     @PostConstruct
-    void open() throws Exception {
-        Path file = config.dataDir().resolve("state").resolve("sync-state.properties");
-        Files.createDirectories(file.getParent());
-        repository = FileStateRepository.fileStateRepository(file.toFile());
+    void open() {
+        repository = new AtomicFileStateRepository(config.dataDir().resolve("state").resolve("sync-state.properties"));
         repository.start();
     }
 
     @PreDestroy
-    void close() throws Exception {
+    void close() {
         repository.stop();
     }
 

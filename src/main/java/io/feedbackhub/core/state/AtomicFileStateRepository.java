@@ -1,0 +1,79 @@
+package io.feedbackhub.core.state;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.spi.StateRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Camel's state repository API on a file that a crash cannot tear: every change writes the whole
+ * (small) store to a temporary file, forces it to disk and renames it over the old one.
+ *
+ * <p>Written here because Camel's {@code FileStateRepository} appends each entry with several
+ * writes and truncates the file in place when it grows: a kill -9 at the wrong moment leaves a
+ * half line that stops the next start, or a store with bookmarks missing.
+ */
+public class AtomicFileStateRepository extends ServiceSupport implements StateRepository<String, String> {
+
+    private final Path file;
+    private final Map<String, String> state = new ConcurrentHashMap<>();
+
+    public AtomicFileStateRepository(Path file) {
+        this.file = file;
+    }
+
+    @Override
+    protected void doStart() throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(aside());
+        if (Files.exists(file)) {
+            Properties stored = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                stored.load(in);
+            }
+            stored.forEach((key, value) -> state.put((String) key, (String) value));
+        }
+    }
+
+    @Override
+    public String getState(String key) {
+        return state.get(key);
+    }
+
+    @Override
+    public synchronized void setState(String key, String value) {
+        state.put(key, value);
+        Properties snapshot = new Properties();
+        snapshot.putAll(state);
+        Path aside = aside();
+        try {
+            try (OutputStream out = Files.newOutputStream(aside)) {
+                snapshot.store(out, "feedback-hub sync state");
+            }
+            try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the sync state in " + file, e);
+        }
+    }
+
+    private Path aside() {
+        return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+}
