@@ -24,6 +24,8 @@ public final class SegmentDates {
 
     /** new-date: a number below this is seconds, otherwise milliseconds. */
     private static final long SECONDS_LIMIT = 31_557_600_000L;
+    /** The year 9999: anything later is no date anyone means. */
+    private static final long MAX_SECONDS = 253_402_300_799L;
     private static final Pattern THIRTEEN_DIGITS = Pattern.compile("\\d{13}");
     private static final Pattern TEN_DIGITS = Pattern.compile("\\d{10}");
     private static final Pattern US_DATE = Pattern.compile("(\\d{1,2})/(\\d{1,2})/(\\d{4})");
@@ -34,6 +36,14 @@ public final class SegmentDates {
 
     /** Unix seconds, rounded to the nearest second, or empty when the value is no date. */
     public static Optional<Long> epochSeconds(JsonNode value) {
+        try {
+            return read(value);
+        } catch (IllegalArgumentException | ArithmeticException notADate) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Long> read(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return Optional.empty();
         }
@@ -93,6 +103,10 @@ public final class SegmentDates {
 
     /** JavaScript's Math.round(ms / 1000): halves go up. */
     private static long roundToSecond(BigDecimal millis) {
-        return millis.movePointLeft(3).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        BigDecimal seconds = millis.movePointLeft(3).setScale(0, RoundingMode.HALF_UP);
+        if (seconds.abs().compareTo(BigDecimal.valueOf(MAX_SECONDS)) > 0) {
+            throw new IllegalArgumentException("not a date: " + millis.toPlainString() + " ms");
+        }
+        return seconds.longValueExact();
     }
 }

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.spi.IdempotentRepository;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +29,10 @@ public class SegmentEvents {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    @Named("segmentSeen")
+    IdempotentRepository seen;
 
     /**
      * The entry's accepted messages as the body; its rejected ones in the {@link #REJECTED} property,
@@ -54,7 +59,9 @@ public class SegmentEvents {
         Map<String, ObjectNode> instead = new HashMap<>();
         for (ObjectNode message : messages) {
             String userId = message.path("userId").asText("");
-            if (!message.path("type").asText().equals("identify") || userId.isEmpty()) {
+            // a message delivered before (the request was resent) takes no part: it is not sent again
+            if (!message.path("type").asText().equals("identify") || userId.isEmpty()
+                    || seen.contains(message.path("messageId").asText())) {
                 continue;
             }
             ObjectNode first = firstByUser.get(userId);

@@ -66,18 +66,22 @@ public class WootricRelay {
         }
         try {
             switch (message.path("type").asText()) {
-                case "identify" -> identify(message);
+                case "identify" -> identify(message, true);
                 case "page" -> page(message);
                 default -> {
                     // track, screen, group, alias: recorded in the catalog, not relayed
                 }
             }
-        } catch (Undeliverable | WootricException.Rejected never) {
+        } catch (WootricException.Retryable | WootricException.Unauthorized | WootricException.CredentialsRefused later) {
+            throw later; // may pass later: the journal keeps it and delivery retries
+        } catch (RuntimeException never) {
+            // an answer no retry can change, or a message the relay cannot map: one bad message
+            // must not hold up the ones behind it
             exchange.setProperty(UNDELIVERABLE, never.getMessage());
         }
     }
 
-    void identify(ObjectNode message) {
+    void identify(ObjectNode message, boolean firstTry) {
         Map<String, String> fields = IdentifyMapping.fields(message);
         String userId = text(message.path("userId"));
         String email = fields.get("email");
@@ -106,7 +110,17 @@ public class WootricRelay {
         ObjectNode written;
         if (user != null || found.isPresent()) {
             long id = user != null ? user.id() : found.get().path("id").asLong();
-            written = endUsers.update(id, withProperties(fields, properties));
+            try {
+                written = endUsers.update(id, withProperties(fields, properties));
+            } catch (WootricException.Rejected gone) {
+                if (gone.status() != 404 || user == null || !firstTry) {
+                    throw gone;
+                }
+                // the cached end user was deleted in Wootric: forget it and find or create it again
+                known.remove(userId);
+                identify(message, false);
+                return;
+            }
         } else if (email == null) {
             throw new Undeliverable("no_email: Wootric needs an e-mail to create the end user " + (userId == null ? "" : userId));
         } else {

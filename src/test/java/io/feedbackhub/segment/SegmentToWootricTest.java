@@ -196,4 +196,27 @@ class SegmentToWootricTest {
         awaitDeliveredSoFar(fake.requestLines.size());
         assertThat(fake.writes.stream().filter(w -> user.equals(w.get("external_id")))).hasSize(1);
     }
+
+    @Test
+    void aMessageTheRelayCannotReadHoldsUpNothingBehindIt() {
+        String odd = "odd-" + UUID.randomUUID().toString().substring(0, 8);
+        post("/v1/identify", "{\"userId\":\"" + odd + "\",\"traits\":{\"email\":\"" + odd + "@example.com\",\"createdAt\":1e30}}");
+        awaitDeliveredSoFar(fake.requestLines.size());
+        Map<String, Object> user = fake.endUserByExternalId(odd);
+        assertThat(user).isNotNull();
+        assertThat(user.get("email")).isEqualTo(odd + "@example.com");
+    }
+
+    @Test
+    void aCachedUserDeletedInWootricIsFoundOrCreatedAgain() {
+        String user = "deleted-" + UUID.randomUUID().toString().substring(0, 8);
+        post("/v1/identify", "{\"userId\":\"" + user + "\",\"traits\":{\"email\":\"" + user + "@example.com\"}}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.endUserByExternalId(user) != null);
+        fake.remove("end_users", (Long) fake.endUserByExternalId(user).get("id"));
+        post("/v1/identify", "{\"userId\":\"" + user + "\",\"traits\":{\"email\":\"" + user + "@example.com\",\"plan\":\"Team\"}}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.endUserByExternalId(user) != null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
+        assertThat(properties).containsEntry("plan", "Team");
+    }
 }

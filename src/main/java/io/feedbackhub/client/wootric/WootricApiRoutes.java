@@ -71,7 +71,8 @@ public class WootricApiRoutes extends RouteBuilder {
         return route
                 .onException(WootricException.Unauthorized.class).maximumRedeliveries(1).redeliveryDelay(0)
                     .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
-                .onException(WootricException.Rejected.class).maximumRedeliveries(0).logStackTrace(false).end()
+                .onException(WootricException.Rejected.class, WootricException.CredentialsRefused.class)
+                    .maximumRedeliveries(0).logStackTrace(false).logExhausted(false).end()
                 // the wait for the reset has happened before this is thrown
                 .onException(WootricRateLimited.class).maximumRedeliveries(10).redeliveryDelay(0)
                     .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
@@ -139,7 +140,7 @@ public class WootricApiRoutes extends RouteBuilder {
         if (status >= 500) {
             throw new WootricException.Retryable("Wootric answered " + status + " to " + request);
         }
-        throw new WootricException.Rejected("Wootric answered " + status + " to " + request + ": " + abbreviate(body));
+        throw new WootricException.Rejected(status, "Wootric answered " + status + " to " + request + ": " + abbreviate(body));
     }
 
     private void checkTokenAnswer(Exchange exchange) {
@@ -155,7 +156,7 @@ public class WootricApiRoutes extends RouteBuilder {
         String keys = connection.usesClientCredentials() ? "hub.wootric.client-id / hub.wootric.client-secret"
                 : "hub.wootric.username / hub.wootric.password" + (connection.accountToken().isPresent() ? " / hub.wootric.account-token" : "");
         // the answer names the OAuth error, never the credentials
-        throw new WootricException.Rejected("Wootric refused the credentials (" + keys + "): HTTP " + status + " " + abbreviate(body));
+        throw new WootricException.CredentialsRefused("Wootric refused the credentials (" + keys + "): HTTP " + status + " " + abbreviate(body));
     }
 
     /** Slows down before the limit: with few requests left, spreads them until the reset. */
@@ -175,7 +176,7 @@ public class WootricApiRoutes extends RouteBuilder {
         Long reset = exchange.getMessage().getHeader("X-Rate-Limit-Reset", Long.class);
         long wait = reset == null ? 60_000 : Duration.between(Instant.now(), Instant.ofEpochSecond(reset)).toMillis() + 250;
         if (wait > connection.maxRateLimitWait().toMillis()) {
-            throw new WootricException.Rejected("Wootric's rate limit resets in " + wait / 1000
+            throw new WootricException.Retryable("Wootric's rate limit resets in " + wait / 1000
                     + " s, longer than hub.wootric.max-rate-limit-wait");
         }
         LOG.debugf("Wootric rate limit reached; waiting %d ms for the reset", wait);

@@ -44,7 +44,8 @@ public class WootricEndUsers {
     private JsonNode call(WootricRequest request) {
         Exchange answer = producer.request(WootricApiRoutes.API, exchange -> exchange.setProperty(WootricRequest.PROPERTY, request));
         if (answer.getException() != null) {
-            throw answer.getException() instanceof RuntimeException e ? e : new WootricException(answer.getException().getMessage());
+            // what is left after the retries of a network error (Wootric unreachable) may pass later
+            throw answer.getException() instanceof RuntimeException e ? e : new WootricException.Retryable(answer.getException().toString());
         }
         String body = answer.getMessage().getBody(String.class);
         try {

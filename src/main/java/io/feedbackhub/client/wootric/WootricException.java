@@ -21,9 +21,23 @@ public class WootricException extends RuntimeException {
         }
     }
 
-    /** Any other 4xx, or credentials refused: retrying cannot fix it. */
+    /** Any other 4xx: retrying the same request cannot fix it. */
     public static class Rejected extends WootricException {
-        public Rejected(String message) {
+        private final int status;
+
+        public Rejected(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** Wootric refused the configured credentials: nothing works until they are fixed. */
+    public static class CredentialsRefused extends WootricException {
+        public CredentialsRefused(String message) {
             super(message);
         }
     }

@@ -67,7 +67,7 @@ public class WootricTokens {
             try {
                 store(request(form));
                 return;
-            } catch (WootricException.Rejected expired) {
+            } catch (WootricException.CredentialsRefused expired) {
                 LOG.debug("the Wootric refresh token was refused; using the configured grant");
                 form.clear();
             }
@@ -91,7 +91,7 @@ public class WootricTokens {
         Exchange result = producer.request(WootricApiRoutes.TOKEN, exchange -> exchange.setProperty(
                 WootricRequest.PROPERTY, new WootricRequest("POST", "/oauth/token", tokenQuery(form), form, false)));
         if (result.getException() != null) {
-            throw result.getException() instanceof RuntimeException e ? e : new WootricException(result.getException().getMessage());
+            throw result.getException() instanceof RuntimeException e ? e : new WootricException.Retryable(result.getException().toString());
         }
         try {
             return json.readTree(result.getMessage().getBody(String.class));
@@ -111,7 +111,7 @@ public class WootricTokens {
     private void store(JsonNode grant) {
         String token = grant.path("access_token").asText(null);
         if (token == null) {
-            throw new WootricException.Rejected("Wootric's token answer has no access_token");
+            throw new WootricException.Retryable("Wootric's token answer has no access_token");
         }
         accessToken = token;
         refreshToken = grant.path("refresh_token").asText(null);
