@@ -19,12 +19,13 @@ import io.feedbackhub.client.wootric.WootricRequest;
  * <ul>
  * <li>Windows {@code <filter>[gte]..<filter>[lt]} (inclusive lower bound) sorted ascending on
  * {@code <filter>_at}; a short page ends a window.</li>
- * <li>When page 30 is full, the window restarts at page 1 from the second of its last row; rows of
- * that second are read again and dropped by id.</li>
+ * <li>After a full page the filter starts again at page 1 from the second of its last row (rows of
+ * that second are read again and dropped by id), so a row that leaves the window during the run
+ * cannot shift another past the page boundary. Page numbers only count through one second.</li>
  * <li>When that second is the window's own lower bound (more rows in one second than one filter can
  * return), end users are split further by {@code created[...]} within that second; for responses
  * and declines no such filter exists and the run fails rather than skip rows. End users whose whole
- * 30th page shares one second go to that split at once, which saves re-reading the second first.</li>
+ * page shares one later second go to that split at once.</li>
  * </ul>
  * After each page {@link #cursor()} tells where a restarted run may resume without skipping a row.
  */
@@ -128,38 +129,52 @@ public final class StreamScan {
     private void advance(List<ObjectNode> rows) {
         if (rows.size() < PER_PAGE) {
             finishFilter();
-        } else if (page < MAX_PAGE) {
-            page++;
-            moveCursor(WootricDates.epochSecond(rows.get(rows.size() - 1), sortField));
-        } else if (crowdedSecond == null) {
-            long last = WootricDates.epochSecond(rows.get(rows.size() - 1), sortField);
+        } else if (crowdedSecond != null) {
+            advanceInCrowdedSecond(rows);
+        } else {
             long first = WootricDates.epochSecond(rows.get(0), sortField);
+            long last = WootricDates.epochSecond(rows.get(rows.size() - 1), sortField);
             if (last > gte && (first < last || !stream.splitsByCreated())) {
+                // go on from the last row's second rather than to the next page number: rows that
+                // leave the window meanwhile (updated during the run) cannot shift others out of reach
                 gte = last;
                 page = 1;
+                moveCursor(last);
+            } else if (last > gte) {
+                // a whole page of end users in one second: likely too crowded for a filter, split it at once
+                gte = last;
+                moveCursor(last);
+                splitByCreated(last);
+            } else if (page < MAX_PAGE) {
+                page++;
                 moveCursor(last);
             } else if (stream.splitsByCreated()) {
-                // a whole last page in one second: that second is likely too crowded for a filter of its
-                // own, so it is split by created_at at once instead of after 30 more pages
-                gte = last;
-                moveCursor(last);
-                crowdedSecond = last;
-                createdGte = 0;
-                page = 1;
+                splitByCreated(gte);
             } else {
                 throw new IllegalStateException("more than " + (PER_PAGE * MAX_PAGE) + " " + stream.apiName()
                         + " were created in the second " + Instant.ofEpochSecond(gte)
                         + "; the Wootric API offers no filter to page through them, so the run stops instead of skipping any");
             }
-        } else {
-            long lastCreated = WootricDates.epochSecond(rows.get(rows.size() - 1), "created_at");
-            if (lastCreated <= createdGte) {
-                throw new IllegalStateException("more than " + (PER_PAGE * MAX_PAGE) + " end users were both updated in "
-                        + Instant.ofEpochSecond(crowdedSecond) + " and created in " + Instant.ofEpochSecond(lastCreated)
-                        + "; the Wootric API cannot page through them, so the run stops instead of skipping any");
-            }
+        }
+    }
+
+    private void splitByCreated(long second) {
+        crowdedSecond = second;
+        createdGte = 0;
+        page = 1;
+    }
+
+    private void advanceInCrowdedSecond(List<ObjectNode> rows) {
+        long lastCreated = WootricDates.epochSecond(rows.get(rows.size() - 1), "created_at");
+        if (lastCreated > createdGte) {
             createdGte = lastCreated;
             page = 1;
+        } else if (page < MAX_PAGE) {
+            page++;
+        } else {
+            throw new IllegalStateException("more than " + (PER_PAGE * MAX_PAGE) + " end users were both updated in "
+                    + Instant.ofEpochSecond(crowdedSecond) + " and created in " + Instant.ofEpochSecond(lastCreated)
+                    + "; the Wootric API cannot page through them, so the run stops instead of skipping any");
         }
     }
 

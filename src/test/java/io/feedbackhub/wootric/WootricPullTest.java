@@ -164,18 +164,21 @@ class WootricPullTest {
     @Test
     void aFailedRunResumesWhereItStoppedWithoutSkippingOrRepeating() {
         seed(500, 120, 0);
-        // end users' page 5 is down for good: the run fails after four pages are in the catalog
-        fake.failWhen = request -> request.startsWith("/v1/end_users") && request.matches(".*[?&]page=5(&.*)?");
+        // end users past the 197th (four full pages: 50 + 3 x 49 new) are down for good
+        long outage = JUNE + 196 * 3_600L + 600;
+        fake.failWhen = request -> {
+            java.util.regex.Matcher gte = java.util.regex.Pattern.compile("updated%5Bgte%5D=(\\d+)").matcher(request);
+            return request.startsWith("/v1/end_users") && gte.find() && Long.parseLong(gte.group(1)) >= outage;
+        };
         Map<String, Object> failed = HubRuns.runToEnd("wootric", "incremental");
-        assertThat(failed).containsEntry("status", "FAILED");
+        assertThat(failed).containsEntry("status", "FAILED").containsEntry("records", 197);
         assertThat((String) failed.get("error")).contains("Wootric answered 500");
-        assertThat(WootricCatalog.current(data, "wootric_end_users")).hasSize(200);
+        assertThat(WootricCatalog.current(data, "wootric_end_users")).hasSize(197);
 
         fake.failWhen = request -> false;
         afterThisSecond();
         Map<String, Object> resumed = HubRuns.runToEnd("wootric", "incremental");
-        assertThat(resumed).containsEntry("status", "SUCCEEDED").containsEntry("records", 300 + 120);
-        assertThat(failed).containsEntry("records", 200);
+        assertThat(resumed).containsEntry("status", "SUCCEEDED").containsEntry("records", 500 - 197 + 120);
         assertCatalogMirrorsServer();
     }
 
