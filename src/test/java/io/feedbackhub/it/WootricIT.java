@@ -104,6 +104,7 @@ class WootricIT {
         env.remove("HUB_WOOTRIC_PASSWORD");
         env.put("HUB_WOOTRIC_CLIENT_ID", FakeWootric.CLIENT_ID);
         env.put("HUB_WOOTRIC_CLIENT_SECRET", FakeWootric.CLIENT_SECRET);
+        env.put("HUB_WOOTRIC_TABLE_PREFIX", "acme_");
         try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(READY)) {
             String runId = JSON.readTree(hub.post("/hub/connectors/wootric/run?mode=full").body()).path("runId").asText();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -112,7 +113,33 @@ class WootricIT {
             });
         }
         assertThat(fake.grants).containsExactly("client_credentials");
-        WootricCatalog.assertMirrors(data, "wootric_end_users", fake, "end_users");
+        WootricCatalog.assertMirrors(data, "acme_wootric_end_users", fake, "end_users");
+    }
+
+    @Test
+    void anAccountTokenPicksTheAccountAndAnUnknownOneFailsClearly() throws Exception {
+        fake.addEndUser(JUNE, JUNE);
+        Map<String, String> env = wootric(FakeWootric.PASSWORD);
+        env.put("HUB_WOOTRIC_ACCOUNT_TOKEN", FakeWootric.ACCOUNT_TOKEN);
+        try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(READY)) {
+            assertThat(runToEnd(hub).path("status").asText()).isEqualTo("SUCCEEDED");
+        }
+        assertThat(fake.requestLines).anyMatch(line -> line.equals("POST /oauth/token?account_token=" + FakeWootric.ACCOUNT_TOKEN));
+        env.put("HUB_WOOTRIC_ACCOUNT_TOKEN", "NPS-00000000");
+        try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(READY)) {
+            JsonNode last = runToEnd(hub);
+            assertThat(last.path("status").asText()).isEqualTo("FAILED");
+            assertThat(last.path("error").asText()).contains("hub.wootric.account-token").contains("HTTP 404");
+        }
+    }
+
+    private static JsonNode runToEnd(HubProcess hub) throws Exception {
+        String runId = JSON.readTree(hub.post("/hub/connectors/wootric/run?mode=full").body()).path("runId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode last = JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
+            return runId.equals(last.path("id").asText()) && !"RUNNING".equals(last.path("status").asText());
+        });
+        return JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
     }
 
     @Test
