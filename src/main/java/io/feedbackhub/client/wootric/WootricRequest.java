@@ -43,9 +43,13 @@ public record WootricRequest(String method, String path, Map<String, String> que
                 .collect(Collectors.joining("&"));
     }
 
-    /** The request line; form bodies are left out, they may hold personal data. */
+    /**
+     * The request line for logs and run errors. Form bodies are left out and a look-up's key (an
+     * e-mail or a user id) is replaced by {@code *}: they are personal data.
+     */
     @Override
     public String toString() {
-        return method + " " + path + (query.isEmpty() ? "" : "?" + queryString());
+        String shown = lookup ? path.replaceAll("/end_users/[^/]+", "/end_users/*") : path;
+        return method + " " + shown + (query.isEmpty() ? "" : "?" + queryString());
     }
 }
