@@ -98,8 +98,8 @@ public class WootricRelay {
                 String externalId = text(found.get().path("external_id"));
                 if (externalId != null && !externalId.isBlank() && !externalId.equals(userId)) {
                     // another system's id: keep it, and say so
-                    LOG.warnf("segment: the Wootric end user %s found by e-mail has external_id %s, not %s; left as it is",
-                            found.get().path("id").asText(), externalId, userId);
+                    LOG.warnf("segment: the Wootric end user %s, found by e-mail, has another external_id; left as it is",
+                            found.get().path("id").asText());
                     fields.remove("external_id");
                 }
             }
