@@ -80,33 +80,7 @@ public final class RelayBench {
             + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
 
     public static void main(String[] args) {
-        // the fake's JDK HttpServer writes headers and body apart: without this, every answer to the
-        // hub's delivery waits ~40 ms for a delayed ACK (see bench/wootric-pull/README.md)
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        int exit = 0;
-        try {
-            new RelayBench().run();
-        } catch (BenchFailure e) {
-            System.err.println();
-            System.err.println("BENCH FAILED: " + e.getMessage());
-            exit = 1;
-        } catch (Throwable e) {
-            System.err.println();
-            System.err.print("BENCH FAILED: ");
-            e.printStackTrace();
-            exit = 1;
-        }
-        // the fake's HTTP executor threads are not daemons and outlive its close()
-        System.exit(exit);
-    }
-
-    /** A figure or check that makes the bench's result meaningless: printed, exit code 1. */
-    static final class BenchFailure extends RuntimeException {
-        BenchFailure(String message) {
-            super(message);
-        }
+        Bench.main(() -> new RelayBench().run());
     }
 
     private void run() throws Exception {

@@ -65,33 +65,7 @@ public final class WootricPullBench {
     private final List<String> notes = new ArrayList<>();
 
     public static void main(String[] args) {
-        // the JDK HttpServer under the fake writes headers and body apart; with Nagle on, each answer
-        // waits ~40 ms for the client's delayed ACK, which would make the fake, not the hub, the bottleneck
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        int exit = 0;
-        try {
-            new WootricPullBench().run();
-        } catch (BenchFailure e) {
-            System.err.println();
-            System.err.println("BENCH FAILED: " + e.getMessage());
-            exit = 1;
-        } catch (Throwable e) {
-            System.err.println();
-            System.err.print("BENCH FAILED: ");
-            e.printStackTrace();
-            exit = 1;
-        }
-        // the fake's HTTP executor threads are not daemons and outlive its close()
-        System.exit(exit);
-    }
-
-    /** A figure or check that makes the bench's result meaningless: printed, exit code 1. */
-    static final class BenchFailure extends RuntimeException {
-        BenchFailure(String message) {
-            super(message);
-        }
+        Bench.main(() -> new WootricPullBench().run());
     }
 
     private void run() throws Exception {
