@@ -39,6 +39,8 @@ class SegmentToWootricTest {
     void healthyWootric() {
         fake = FakeWootricServer.fake;
         fake.failWhen = request -> false;
+        fake.slowRequests.set(0);
+        fake.slowWhen = request -> true;
     }
 
     static int port() {
@@ -218,5 +220,18 @@ class SegmentToWootricTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
         assertThat(properties).containsEntry("plan", "Team");
+    }
+
+    @Test
+    void aCreateThatTimedOutAfterWootricDidItIsNotRepeated() {
+        String user = "slow-create-" + UUID.randomUUID().toString().substring(0, 8);
+        // Wootric creates the user but answers after the client gave up
+        fake.slowWhen = request -> request.equals("POST /v1/end_users");
+        fake.slowMillis = 4_000;
+        fake.slowRequests.set(1);
+        post("/v1/identify", "{\"userId\":\"" + user + "\",\"traits\":{\"email\":\"" + user + "@example.com\",\"plan\":\"Pro\"}}");
+        awaitDeliveredSoFar(fake.requestLines.size());
+        assertThat(fake.rows("end_users").stream().filter(u -> user.equals(u.get("external_id")))).hasSize(1);
+        assertThat(fake.writes.stream().filter(w -> user.equals(w.get("external_id")) && w.get("_method").equals("POST"))).hasSize(1);
     }
 }

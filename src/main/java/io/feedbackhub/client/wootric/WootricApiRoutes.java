@@ -31,8 +31,12 @@ import io.feedbackhub.core.run.ConnectorRuns;
 public class WootricApiRoutes extends RouteBuilder {
 
     public static final String API = "direct:wootric-api";
+    /**
+     * One attempt, no retries: for a create, which must not be repeated blindly after a timeout
+     * (Wootric may have carried it out); the caller looks the record up before it tries again.
+     */
+    public static final String API_ONCE = "direct:wootric-api-attempt";
     static final String TOKEN = "direct:wootric-token";
-    private static final String API_ATTEMPT = "direct:wootric-api-attempt";
     private static final String TOKEN_ATTEMPT = "direct:wootric-token-attempt";
     private static final String BEARER = "wootricBearer";
     private static final Logger LOG = Logger.getLogger(WootricApiRoutes.class);
@@ -50,12 +54,12 @@ public class WootricApiRoutes extends RouteBuilder {
     public void configure() {
         String timeouts = "throwExceptionOnFailure=false&httpClientConfigurer=#noAutomaticRetries&connectTimeout=" + connection.requestTimeout().toMillis()
                 + "&responseTimeout=" + connection.requestTimeout().toMillis();
-        withRetries(from(API).routeId("wootric-api")).to(API_ATTEMPT);
+        withRetries(from(API).routeId("wootric-api")).to(API_ONCE);
         withRetries(from(TOKEN).routeId("wootric-token")).to(TOKEN_ATTEMPT);
 
         // one endpoint (one HTTP client and connection pool) per host part; each request's path
         // goes in the CamelHttpPath header, so calls to /end_users/<id> reuse connections too
-        from(API_ATTEMPT).routeId("wootric-api-attempt").errorHandler(noErrorHandler())
+        from(API_ONCE).routeId("wootric-api-attempt").errorHandler(noErrorHandler())
                 .process(this::prepareCall)
                 .to(connection.resourceBase() + "?" + timeouts)
                 .process(this::checkAnswer);

@@ -33,8 +33,12 @@ public class WootricEndUsers {
         return found(call(WootricRequest.lookup("/end_users/" + segment(email), Map.of("lookup_by_email", "true"))));
     }
 
+    /**
+     * Creates an end user with a single attempt: after a timeout Wootric may have created it all
+     * the same, so the caller must look it up again before retrying, never just repeat the POST.
+     */
     public ObjectNode create(Map<String, String> fields) {
-        return (ObjectNode) call(WootricRequest.write("POST", "/end_users", fields));
+        return (ObjectNode) call(WootricRequest.write("POST", "/end_users", fields), WootricApiRoutes.API_ONCE);
     }
 
     public ObjectNode update(long id, Map<String, String> fields) {
@@ -42,7 +46,11 @@ public class WootricEndUsers {
     }
 
     private JsonNode call(WootricRequest request) {
-        Exchange answer = producer.request(WootricApiRoutes.API, exchange -> exchange.setProperty(WootricRequest.PROPERTY, request));
+        return call(request, WootricApiRoutes.API);
+    }
+
+    private JsonNode call(WootricRequest request, String endpoint) {
+        Exchange answer = producer.request(endpoint, exchange -> exchange.setProperty(WootricRequest.PROPERTY, request));
         if (answer.getException() != null) {
             // what is left after the retries of a network error (Wootric unreachable) may pass later
             throw answer.getException() instanceof RuntimeException e ? e : new WootricException.Retryable(answer.getException().toString());

@@ -47,6 +47,7 @@ public final class FakeWootric implements AutoCloseable {
     private static final DateTimeFormatter LIST_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx")
             .withZone(ZoneOffset.ofHours(-8));
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ThreadLocal<Long> SLOW = new ThreadLocal<>();
 
     private final HttpServer server;
     private final Map<String, Map<Long, Map<String, Object>>> tables = new ConcurrentHashMap<>();
@@ -69,6 +70,8 @@ public final class FakeWootric implements AutoCloseable {
     /** The next N /v1 requests answer only after {@link #slowMillis} (slower than a client's timeout). */
     public final AtomicInteger slowRequests = new AtomicInteger();
     public volatile long slowMillis = 0;
+    /** Which requests ("METHOD /path?query") the slow answers are for; all by default. */
+    public volatile Predicate<String> slowWhen = request -> true;
     /** /v1 requests whose path and query match get 500 every time (an outage of one part of the API). */
     public volatile Predicate<String> failWhen = request -> false;
     public final List<String> grants = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -196,6 +199,7 @@ public final class FakeWootric implements AutoCloseable {
     // ---- HTTP --------------------------------------------------------------------------------
 
     private void handle(HttpExchange exchange) throws IOException {
+        SLOW.remove();
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
@@ -220,9 +224,10 @@ public final class FakeWootric implements AutoCloseable {
                 return;
             }
             apiRequests.incrementAndGet();
-            if (slowRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                pause(slowMillis);
-            }
+            // a slow answer: the work is done at once, the answer comes late (as when a client times
+            // out on a create that the server did carry out)
+            SLOW.set(slowWhen.test(exchange.getRequestMethod() + " " + exchange.getRequestURI())
+                    && slowRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? slowMillis : 0L);
             if (!rateLimited(exchange)) {
                 return;
             }
@@ -490,6 +495,11 @@ public final class FakeWootric implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+        Long slow = SLOW.get();
+        if (slow != null && slow > 0) {
+            SLOW.remove();
+            pause(slow);
+        }
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);
