@@ -80,4 +80,39 @@ class SegmentRelayIT {
             hub.stop();
         }
     }
+
+    @Test
+    void aMessageResentAfterARestartIsNotDeliveredAgain() throws Exception {
+        try (FakeWootric wootric = new FakeWootric()) {
+            Map<String, String> env = Map.of(
+                    "HUB_SEGMENT_ENABLED", "true",
+                    "HUB_SEGMENT_WRITE_KEYS", WRITE_KEY,
+                    "HUB_WOOTRIC_BASE_URL", wootric.baseUrl(),
+                    "HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME,
+                    "HUB_WOOTRIC_PASSWORD", FakeWootric.PASSWORD);
+            String message = "{\"userId\":\"again\",\"messageId\":\"m-again-1\",\"traits\":{\"email\":\"again@example.com\"}}";
+            try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
+                assertThat(identify(hub, message)).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(30)).until(() -> wootric.endUserByExternalId("again") != null);
+                hub.stop();
+            }
+            try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
+                // the client never saw the first answer and sends the same message again
+                assertThat(identify(hub, message)).isEqualTo(200);
+                assertThat(identify(hub, "{\"userId\":\"marker\",\"traits\":{\"email\":\"marker@example.com\"}}")).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(30)).until(() -> wootric.endUserByExternalId("marker") != null);
+                hub.stop();
+            }
+            assertThat(wootric.writes.stream().filter(w -> "again".equals(w.get("external_id")))).hasSize(1);
+        }
+    }
+
+    private static int identify(HubProcess hub, String body) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + hub.publicPort() + "/v1/identify"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes()))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 }
