@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -122,12 +123,12 @@ public class WootricPull {
         state.commit(exchange, scan.stream().apiName(), CURSOR, "");
     }
 
-    private java.util.Optional<String> bookmark(WootricStream stream, String name) {
+    private Optional<String> bookmark(WootricStream stream, String name) {
         return state.get(CONNECTOR, stream.apiName(), name).filter(v -> !v.isBlank());
     }
 
-    private java.util.Optional<WootricConfig.StreamSettings> settings(String stream) {
-        return java.util.Optional.ofNullable(config.stream().get(stream));
+    private Optional<WootricConfig.StreamSettings> settings(String stream) {
+        return Optional.ofNullable(config.stream().get(stream));
     }
 
     private static StreamScan scan(Exchange exchange) {

@@ -1,5 +1,6 @@
 package io.feedbackhub.core.catalog;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,7 +69,7 @@ public class CatalogRoutes extends RouteBuilder {
     private void toKafkaRecords(Exchange exchange) throws JsonProcessingException {
         RecordBatch batch = exchange.getProperty(BATCH, RecordBatch.class);
         String topic = config.catalog().topicPrefix() + batch.table();
-        List<Message> messages = new java.util.ArrayList<>(batch.records().size());
+        List<Message> messages = new ArrayList<>(batch.records().size());
         for (CatalogRecord record : batch.records()) {
             Message message = new DefaultMessage(exchange);
             message.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);

@@ -49,7 +49,7 @@ public class HubConfigCheck {
         List<String> problems = problems();
         if (!problems.isEmpty()) {
             throw new InvalidConfig(problems, problems.stream().map(p -> p.substring(0, p.indexOf(':')))
-                    .collect(java.util.stream.Collectors.toSet()));
+                    .collect(Collectors.toSet()));
         }
     }
 

@@ -168,8 +168,4 @@ public class RunLog {
             return Optional.empty();
         }
     }
-
-    List<Run> lastRuns() {
-        return List.copyOf(last.values());
-    }
 }

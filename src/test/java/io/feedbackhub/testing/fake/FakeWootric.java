@@ -77,7 +77,6 @@ public final class FakeWootric implements AutoCloseable {
     public final List<String> grants = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public final AtomicInteger tokenRequests = new AtomicInteger();
-    public final AtomicInteger listRequests = new AtomicInteger();
     /** Every authorised /v1 request, whatever its answer. */
     public final AtomicInteger apiRequests = new AtomicInteger();
     public final AtomicInteger served500 = new AtomicInteger();
@@ -329,7 +328,6 @@ public final class FakeWootric implements AutoCloseable {
     }
 
     private void list(HttpExchange exchange, String table, Map<String, String> query) throws IOException {
-        listRequests.incrementAndGet();
         int page = Integer.parseInt(query.getOrDefault("page", "1"));
         if (page < 1 || page > 30) {
             send(exchange, 400, Map.of("errors", List.of(Map.of("message", "page does not have a valid value"))));
