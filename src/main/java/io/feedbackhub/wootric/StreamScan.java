@@ -165,6 +165,8 @@ public final class StreamScan {
     }
 
     private void advanceInCrowdedSecond(List<ObjectNode> rows) {
+        // the cursor stays in the crowded second but remembers every id of it read so far
+        moveCursor(crowdedSecond);
         long lastCreated = WootricDates.epochSecond(rows.get(rows.size() - 1), "created_at");
         if (lastCreated > createdGte) {
             createdGte = lastCreated;

@@ -88,6 +88,14 @@ class StreamScanTest {
         assertThat(scan.nextRequest().query()).containsEntry("updated[gte]", "2000").containsEntry("updated[lt]", "2001")
                 .containsEntry("created[gte]", "0").containsEntry("page", "1");
         assertThat(scan.cursor().second()).isEqualTo(2000);
+        // a full page inside the split: the cursor knows its ids, so a resumed run does not repeat them
+        List<ObjectNode> inside = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            inside.add(row(100 + i, 500 + i, 2000));
+        }
+        scan.accept(inside);
+        assertThat(scan.cursor().second()).isEqualTo(2000);
+        assertThat(scan.cursor().ids()).contains(100L, 149L);
         // the split reads the second whole; the window goes on after it
         scan.accept(page(1, 30, 500, 2000));
         assertThat(scan.nextRequest().query()).containsEntry("updated[gte]", "2001").containsEntry("page", "1");
