@@ -28,6 +28,13 @@ public interface SegmentConfig {
     @WithDefault("feedback-hub-segment")
     String journalGroup();
 
+    /**
+     * How many of the latest delivered messageIds are remembered to drop a resent message (Segment's
+     * clients resend within minutes; about 150 bytes of heap an id).
+     */
+    @WithDefault("100000")
+    int dedupeWindow();
+
     /** Segment's limit for one batch call. */
     @WithDefault("512000")
     int maxBatchBytes();

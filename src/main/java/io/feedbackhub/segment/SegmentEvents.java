@@ -1,5 +1,6 @@
 package io.feedbackhub.segment;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,9 @@ public class SegmentEvents {
     ObjectMapper json;
 
     @Inject
+    SegmentMessages entries;
+
+    @Inject
     @Named("segmentSeen")
     IdempotentRepository seen;
 
@@ -38,15 +42,11 @@ public class SegmentEvents {
      * The entry's accepted messages as the body; its rejected ones in the {@link #REJECTED} property,
      * and its identifies coalesced per user in {@link #COALESCED}.
      */
-    public List<ObjectNode> messages(Exchange exchange) throws Exception {
-        JsonNode entry = json.readTree(exchange.getMessage().getBody(String.class));
-        List<ObjectNode> messages = new ArrayList<>();
-        entry.path("messages").forEach(m -> messages.add((ObjectNode) m));
-        exchange.setProperty(COALESCED, coalesce(messages));
-        List<ObjectNode> rejected = new ArrayList<>();
-        entry.path("rejected").forEach(r -> rejected.add(((ObjectNode) r).put("receivedAt", entry.path("receivedAt").asText())));
-        exchange.setProperty(REJECTED, rejected);
-        return messages;
+    public List<ObjectNode> messages(Exchange exchange) throws IOException {
+        SegmentMessages.Entry entry = entries.read(exchange.getMessage().getBody(byte[].class));
+        exchange.setProperty(COALESCED, coalesce(entry.messages()));
+        exchange.setProperty(REJECTED, entry.rejected());
+        return entry.messages();
     }
 
     /**

@@ -36,22 +36,22 @@ public class SegmentJournalRoutes extends RouteBuilder {
     @Override
     public void configure() {
         if (hub.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
+            // entries are bytes end to end: no charset conversion on the way
             String kafka = "kafka:" + config.journalTopic() + "?brokers={{hub.kafka.brokers}}";
             from(WRITE).routeId("segment-journal").routeGroup("segment")
-                    .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true");
-            from(kafka + "&groupId=" + config.journalGroup() + "&autoOffsetReset=earliest&autoCommitEnable=false"
+                    .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true"
+                            + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
+            from(kafka + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer&groupId=" + config.journalGroup() + "&autoOffsetReset=earliest&autoCommitEnable=false"
                     + "&allowManualCommit=true&breakOnFirstError=true&maxPollRecords=100")
                     .routeId("segment-journal-read").routeGroup("segment")
                     .to(DELIVER)
                     .process(SegmentJournalRoutes::commit);
         } else {
-            String dir = "file:" + hub.dataDir().resolve("journal").resolve("segment");
             from(WRITE).routeId("segment-journal").routeGroup("segment")
-                    .to(dir + "?fileName=${date:now:yyyyMMdd'T'HHmmssSSS}-${exchangeId}.json"
-                            + "&tempPrefix=.inflight-&forceWrites=true&fileExist=Fail");
-            from(dir + "?include=.*\\.json&sortBy=file:name&delay=100&move=done/${file:name}")
+                    .to("bean:segmentFileJournal?method=append");
+            // the writer's hidden temporary files are never read: Camel's file consumer skips dot-files
+            from("file:" + SegmentFileJournal.directory(hub) + "?include=.*\\.json&sortBy=file:name&delay=100&move=done/${file:name}")
                     .routeId("segment-journal-read").routeGroup("segment")
-                    .convertBodyTo(String.class)
                     .to(DELIVER);
         }
     }

@@ -156,6 +156,51 @@ class SegmentIntakeTest {
     }
 
     @Test
+    void noWriteKeyIsStoredInTheJournalAndMessagesWithoutIdKeepTheirPlace() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        relay().body("{\"writeKey\":\"" + SegmentEnabled.WRITE_KEY + "\",\"batch\":["
+                + "{\"type\":\"track\",\"event\":\"" + marker + "\",\"userId\":\"k1\",\"writeKey\":\"" + SegmentEnabled.OTHER_KEY + "\"},"
+                + "{\"type\":\"track\",\"event\":\"" + marker + "\",\"userId\":\"k2\",\"writeKey\":\"x\"}]}")
+                .post("/v1/batch").then().statusCode(200).body("success", equalTo(true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> table("segment_events").stream()
+                .filter(e -> e.path("event").asText().equals(marker)).count() == 2);
+
+        List<Path> entries;
+        try (Stream<Path> files = Files.walk(config.dataDir().resolve("journal").resolve("segment"))) {
+            entries = files.filter(p -> p.toString().endsWith(".json")).toList();
+        }
+        Path entry = null;
+        for (Path file : entries) {
+            String text = Files.readString(file);
+            assertThat(text).doesNotContain(SegmentEnabled.WRITE_KEY).doesNotContain(SegmentEnabled.OTHER_KEY);
+            if (text.contains(marker)) {
+                entry = file;
+            }
+        }
+        assertThat(entry).isNotNull();
+        JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(entry.toFile());
+        assertThat(stored.path("body").path("batch")).hasSize(2);
+        assertThat(stored.path("body").path("batch").get(1).path("writeKey").asText()).isEmpty();
+        // a message without a messageId gets one from the entry and its place, the same on any redelivery
+        List<String> ids = table("segment_events").stream().filter(e -> e.path("event").asText().equals(marker))
+                .map(e -> e.path("messageId").asText()).sorted().toList();
+        String entryId = stored.path("id").asText();
+        assertThat(ids).containsExactly("hub-" + entryId + "-0", "hub-" + entryId + "-1");
+    }
+
+    @Test
+    void aBatchThatIsNotWholeJsonIsRefused() throws Exception {
+        long before = journalled();
+        for (String body : List.of("{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]} {}",
+                "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}", "{\"batch\":{}}", "[]",
+                "{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\",}]}")) {
+            relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(body).post("/v1/batch")
+                    .then().statusCode(400).body("success", equalTo(false));
+        }
+        assertThat(journalled()).isEqualTo(before);
+    }
+
+    @Test
     void aMessageSentTwiceLandsOnce() {
         String id = UUID.randomUUID().toString();
         String body = "{\"userId\":\"twice\",\"messageId\":\"" + id + "\",\"traits\":{}}";

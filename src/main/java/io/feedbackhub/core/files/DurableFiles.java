@@ -1,0 +1,46 @@
+package io.feedbackhub.core.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Files that survive a crash whole or not at all: written aside, forced, renamed into place, and
+ * the rename itself forced by an fsync of the directory (without it, a power loss can undo the
+ * rename although the data is on disk).
+ */
+public final class DurableFiles {
+
+    private DurableFiles() {
+    }
+
+    /**
+     * Writes {@code content} to {@code aside} (which must not exist), forces it and renames it to
+     * {@code target}, replacing what was there. The directory is not forced: call
+     * {@link #forceDirectory} (or a {@link DirectorySync}) before relying on the new name.
+     */
+    public static void writeAside(Path aside, Path target, byte[] content) throws IOException {
+        try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(aside);
+            throw e;
+        }
+        Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Forces a directory's entries (creations, renames, deletions) to disk. */
+    public static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

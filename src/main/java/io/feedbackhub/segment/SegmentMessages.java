@@ -1,0 +1,127 @@
+package io.feedbackhub.segment;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Segment's rules for a single message, and the reading of a journal entry back into its messages.
+ * Intake applies the rules to a single call before answering (a bad one is a 400); a batch is
+ * journaled as received, since it is answered 200 whatever its messages hold, and its messages are
+ * checked here at delivery, where the bad ones become dead letters.
+ */
+@ApplicationScoped
+class SegmentMessages {
+
+    static final Set<String> TYPES = Set.of("identify", "track", "page", "screen", "group", "alias");
+
+    /** An entry's messages, ready to deliver, and the ones Segment's rules refuse, with the reason. */
+    record Entry(String receivedAt, List<ObjectNode> messages, List<ObjectNode> rejected) {
+    }
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    SegmentConfig config;
+
+    /** Why Segment would refuse the message, or null. */
+    static String problem(ObjectNode message) {
+        String type = message.path("type").asText("");
+        if (!TYPES.contains(type)) {
+            return "unknown_type";
+        }
+        if (blank(message.path("userId")) && blank(message.path("anonymousId"))) {
+            return "no_user_anon_id";
+        }
+        if (type.equals("track") && blank(message.path("event"))) {
+            return "no_event";
+        }
+        return null;
+    }
+
+    /**
+     * Reads an entry written by {@link SegmentIntake}. A message without a messageId gets one made of
+     * the entry's id and its place in the entry, so a redelivered entry gives it the same id again.
+     */
+    Entry read(byte[] raw) throws IOException {
+        JsonNode entry = json.readTree(raw);
+        String id = entry.path("id").asText();
+        String receivedAt = entry.path("receivedAt").asText();
+        String call = entry.path("call").asText();
+        JsonNode body = entry.path("body");
+        List<ObjectNode> messages = new ArrayList<>();
+        List<ObjectNode> rejected = new ArrayList<>();
+        if (call.equals("batch") || call.equals("import")) {
+            // in an entry no bigger than one message may be, no message can be too big
+            boolean sizeCheck = raw.length > config.maxMessageBytes();
+            int place = 0;
+            for (JsonNode item : body.path("batch")) {
+                take(item, body.path("context"), id + "-" + place++, receivedAt, sizeCheck, messages, rejected);
+            }
+        } else {
+            take(body, null, id + "-0", receivedAt, false, messages, rejected);
+        }
+        return new Entry(receivedAt, messages, rejected);
+    }
+
+    private void take(JsonNode item, JsonNode batchContext, String place, String receivedAt, boolean sizeCheck,
+            List<ObjectNode> messages, List<ObjectNode> rejected) {
+        if (!(item instanceof ObjectNode message)) {
+            rejected.add(rejection("not_an_object", item, receivedAt));
+            return;
+        }
+        message.remove("writeKey");
+        String reason = problem(message);
+        if (reason == null && sizeCheck && tooLarge(message)) {
+            reason = "message_too_large";
+        }
+        if (reason != null) {
+            rejected.add(rejection(reason, message, receivedAt));
+            return;
+        }
+        if (batchContext instanceof ObjectNode shared) {
+            ObjectNode context = message.with("context");
+            for (Iterator<Map.Entry<String, JsonNode>> it = shared.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!context.has(field.getKey())) {
+                    context.set(field.getKey(), field.getValue());
+                }
+            }
+        }
+        if (blank(message.path("messageId"))) {
+            message.put("messageId", "hub-" + place);
+        }
+        message.put("receivedAt", receivedAt);
+        messages.add(message);
+    }
+
+    private boolean tooLarge(ObjectNode message) {
+        try {
+            return json.writeValueAsBytes(message).length > config.maxMessageBytes();
+        } catch (JsonProcessingException e) {
+            return true;
+        }
+    }
+
+    private ObjectNode rejection(String reason, JsonNode message, String receivedAt) {
+        ObjectNode rejection = json.createObjectNode().put("reason", reason).put("receivedAt", receivedAt);
+        rejection.set("message", message);
+        return rejection;
+    }
+
+    private static boolean blank(JsonNode value) {
+        return value.isMissingNode() || value.isNull() || value.asText().isBlank();
+    }
+}
