@@ -1,14 +1,18 @@
 package io.feedbackhub.segment;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,16 +20,18 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import io.feedbackhub.core.config.HubConfig;
-import io.feedbackhub.core.files.DirectorySync;
 import io.feedbackhub.core.files.DurableFiles;
 
 /**
- * Writes the embedded journal: one file per accepted request in {@code ${hub.data-dir}/journal/segment},
- * written aside under a hidden name, forced, renamed, and the rename forced by an fsync of the
- * directory before the request is answered. Camel's file producer would do all but the last step,
- * and without it a crash just after the 200 can leave the entry under its hidden name, which the
- * journal reader (Camel's file consumer) skips: an accepted event lost. Concurrent requests share
- * the directory fsyncs.
+ * Writes the embedded journal under {@code ${hub.data-dir}/journal/segment}: files of JSON lines,
+ * one line per accepted request, each file written aside under a hidden name, forced, renamed, and
+ * the rename forced by an fsync of the directory, all before the requests are answered.
+ *
+ * <p>Why not Camel's file producer: it forces the file but not the directory after its rename, so a
+ * crash just after the 200 could leave the entry under its hidden name, which the journal reader
+ * (Camel's file consumer) skips, losing an accepted event. And it writes a file per request: here
+ * requests that arrive while a file is being written share the next one (group commit), which
+ * saves most of the file creations, fsyncs and renames under load.
  */
 @ApplicationScoped
 @Named("segmentFileJournal")
@@ -33,24 +39,41 @@ public class SegmentFileJournal {
 
     static final String HIDDEN_PREFIX = ".inflight-";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS");
+    private static final int MAX_GROUP_BYTES = 8 << 20;
 
     private final Path dir;
-    private final DirectorySync sync;
     // names sort in arrival order, and never clash with an earlier run's names
     private final String boot = UUID.randomUUID().toString().substring(0, 8);
-    private final AtomicLong sequence = new AtomicLong();
+    private long files;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private boolean writing;
+
+    private static final class Pending {
+        final byte[] entry;
+        boolean done;
+        IOException failure;
+
+        Pending(byte[] entry) {
+            this.entry = entry;
+        }
+    }
 
     @Inject
     public SegmentFileJournal(HubConfig hub) {
-        this.dir = directory(hub);
-        this.sync = new DirectorySync(dir);
+        this(directory(hub));
+    }
+
+    SegmentFileJournal(Path dir) {
+        this.dir = dir;
     }
 
     static Path directory(HubConfig hub) {
         return hub.dataDir().resolve("journal").resolve("segment");
     }
 
-    /** A hidden file left by a crash was never answered 200, so it is no accepted event: it goes. */
+    /** A hidden file left by a crash was never answered 200, so it holds no accepted event: it goes. */
     @PostConstruct
     void dropUnfinished() throws IOException {
         if (Files.isDirectory(dir)) {
@@ -62,12 +85,72 @@ public class SegmentFileJournal {
         }
     }
 
+    /** Returns once the entry is on disk: written by this thread, or by another in the same file. */
     public void append(byte[] entry) throws IOException {
-        String count = Long.toString(sequence.incrementAndGet());
+        Pending mine = new Pending(entry);
+        synchronized (lock) {
+            queue.add(mine);
+        }
+        while (true) {
+            List<Pending> group;
+            synchronized (lock) {
+                while (writing && !mine.done) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while the journal was being written");
+                    }
+                }
+                if (mine.done) {
+                    if (mine.failure != null) {
+                        throw new IOException(mine.failure.getMessage(), mine.failure);
+                    }
+                    return;
+                }
+                // this thread writes the next file, for every request waiting so far
+                writing = true;
+                group = take();
+            }
+            IOException failure = null;
+            try {
+                write(group);
+            } catch (IOException e) {
+                failure = e;
+            }
+            synchronized (lock) {
+                for (Pending pending : group) {
+                    pending.done = true;
+                    pending.failure = failure;
+                }
+                writing = false;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private List<Pending> take() {
+        List<Pending> group = new ArrayList<>();
+        long bytes = 0;
+        while (!queue.isEmpty() && (group.isEmpty() || bytes + queue.peek().entry.length <= MAX_GROUP_BYTES)) {
+            Pending next = queue.poll();
+            bytes += next.entry.length;
+            group.add(next);
+        }
+        return group;
+    }
+
+    private void write(List<Pending> group) throws IOException {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        for (Pending pending : group) {
+            lines.write(pending.entry);
+            lines.write('\n');
+        }
+        String count = Long.toString(++files);
         String name = STAMP.format(LocalDateTime.now(ZoneOffset.UTC)) + "-" + boot + "-" + "0".repeat(Math.max(0, 12 - count.length()))
-                + count + ".json";
+                + count + ".jsonl";
         Files.createDirectories(dir);
-        DurableFiles.writeAside(dir.resolve(HIDDEN_PREFIX + name), dir.resolve(name), entry);
-        sync.await();
+        DurableFiles.writeAside(dir.resolve(HIDDEN_PREFIX + name), dir.resolve(name), lines.toByteArray());
+        DurableFiles.forceDirectory(dir);
     }
 }

@@ -156,8 +156,9 @@ public class SegmentIntake {
     }
 
     /**
-     * The journal entry: the body as it came (as valid JSON as the body, checked), with every write
-     * key in it overwritten by an empty string padded with spaces, so no key is stored.
+     * The journal entry, one line: the body as it came (checked to be valid JSON), with its line
+     * breaks turned into spaces (JSON strings cannot hold a raw one, so only whitespace changes) and
+     * every write key in it overwritten by an empty string padded with spaces, so no key is stored.
      */
     private static byte[] entry(String call, byte[] body, List<long[]> keys) {
         String receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
@@ -165,6 +166,11 @@ public class SegmentIntake {
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] entry = Arrays.copyOf(head, head.length + body.length + 1);
         System.arraycopy(body, 0, entry, head.length, body.length);
+        for (int i = head.length; i < entry.length - 1; i++) {
+            if (entry[i] == '\n' || entry[i] == '\r') {
+                entry[i] = ' ';
+            }
+        }
         entry[entry.length - 1] = '}';
         for (long[] key : keys) {
             int from = head.length + (int) key[0];

@@ -14,8 +14,8 @@ import io.feedbackhub.core.config.HubConfig;
  * The relay's journal: {@code direct:segment-journal} writes an accepted request durably before
  * the 200, and the journal reader hands each entry to {@code direct:segment-deliver}.
  * <ul>
- * <li>Embedded ({@code hub.catalog.sink=file}): one file per request under
- * {@code ${hub.data-dir}/journal/segment}, written aside, forced to disk and renamed; Camel's file
+ * <li>Embedded ({@code hub.catalog.sink=file}): files of one entry a line under
+ * {@code ${hub.data-dir}/journal/segment}, written by {@link SegmentFileJournal}; Camel's file
  * consumer is the queue, and a file moves to {@code done/} only once delivered.</li>
  * <li>Kafka: the topic {@code hub.segment.journal-topic}, written with acks=all by an idempotent
  * producer; a consumer group reads it and commits an offset only after its entry is delivered.</li>
@@ -49,10 +49,15 @@ public class SegmentJournalRoutes extends RouteBuilder {
         } else {
             from(WRITE).routeId("segment-journal").routeGroup("segment")
                     .to("bean:segmentFileJournal?method=append");
-            // the writer's hidden temporary files are never read: Camel's file consumer skips dot-files
-            from("file:" + SegmentFileJournal.directory(hub) + "?include=.*\\.json&sortBy=file:name&delay=100&move=done/${file:name}")
+            // a journal file holds one entry a line; the writer's hidden temporary files are never
+            // read (Camel's file consumer skips dot-files), and a file moves to done/ only once all
+            // of its entries went through (a retried file's delivered messages are dropped by messageId)
+            from("file:" + SegmentFileJournal.directory(hub) + "?include=.*\\.jsonl&sortBy=file:name&delay=100&charset=UTF-8"
+                    + "&move=done/${file:name}")
                     .routeId("segment-journal-read").routeGroup("segment")
-                    .to(DELIVER);
+                    .split(body().tokenize("\n")).stopOnException()
+                        .to(DELIVER)
+                    .end();
         }
     }
 

@@ -56,7 +56,8 @@ import io.vertx.core.http.HttpServerRequest;
  * {@code bench.warmupSeconds} (5), {@code bench.seconds} (measured, 30), {@code bench.batch}
  * (events a request, 100), {@code bench.users} (distinct userIds, 10000), {@code bench.noFsync}
  * (also run the ceiling without fsync, true), {@code bench.drainSeconds} (after the hub's load, how
- * long to watch delivery with no load, 10), {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the
+ * long to watch delivery with no load, 10), {@code bench.wootricRateLimit} (requests a minute the
+ * fake Wootric allows, as Wootric's documented example limit: 100; 0 for none), {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the
  * hub, {@code -Xmx512m}), {@code bench.dataDir} (a fresh temporary directory).
  */
 public final class RelayBench {
@@ -75,6 +76,7 @@ public final class RelayBench {
     private final int users = Integer.getInteger("bench.users", 10_000);
     private final boolean noFsync = Boolean.parseBoolean(System.getProperty("bench.noFsync", "true"));
     private final int drainSeconds = Integer.getInteger("bench.drainSeconds", 10);
+    private final int wootricRateLimit = Integer.getInteger("bench.wootricRateLimit", 100);
     private final String hubJavaOptions = System.getProperty("bench.hubJavaOptions", "-Xmx512m");
     private final String authorization = "Basic "
             + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
@@ -100,6 +102,11 @@ public final class RelayBench {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         List<Phase> phases = new ArrayList<>();
         try (FakeWootric fake = new FakeWootric()) {
+            // real Wootric limits requests per minute and account; without a limit, delivery to the
+            // fake runs flat out and takes CPU from intake that it could never take from Wootric
+            fake.rateLimit = wootricRateLimit;
+            System.out.printf(Locale.ROOT, "fake Wootric: %s%n",
+                    wootricRateLimit > 0 ? wootricRateLimit + " requests a minute (X-Rate-Limit-*)" : "no rate limit");
             Map<String, String> env = new LinkedHashMap<>();
             env.put("HUB_SEGMENT_ENABLED", "true");
             env.put("HUB_SEGMENT_WRITE_KEYS", WRITE_KEY);
@@ -136,9 +143,9 @@ public final class RelayBench {
                 long pending = count(journal);
                 long delivered = count(journal.resolve("done")) - doneBefore;
                 int writes = fake.writes.size() - writesBefore;
-                relay.notes.add(String.format(Locale.ROOT, "delivery backlog at the end of the load: %,d journal files (~%,d events) "
+                relay.notes.add(String.format(Locale.ROOT, "delivery backlog at the end of the load: %,d journal files "
                         + "not yet in done/. During the %.0f s of load: %,d files moved to done/, the fake Wootric saw %,d API "
-                        + "requests and %,d end-user writes (~%,.1f identifies delivered a second)", pending, pending * batch,
+                        + "requests and %,d end-user writes (~%,.1f identifies delivered a second)", pending,
                         phaseSeconds, delivered, fake.apiRequests.get() - apiBefore, writes, writes / phaseSeconds));
                 if (drainSeconds > 0) {
                     // delivery alone, no intake: is it slow, or was it starved of CPU by the intake?
@@ -157,17 +164,17 @@ public final class RelayBench {
 
                 hub.stop();
                 relay.notes.addAll(logSummary(hub.output()));
-                // after the stop nothing moves: every 200 of the hub must be one journal file
-                long pendingAfter = count(journal);
-                long doneAfter = count(journal.resolve("done"));
+                // after the stop nothing moves: every 200 of the hub must be one journal entry (a line)
+                long pendingAfter = entries(journal);
+                long doneAfter = entries(journal.resolve("done"));
                 long inflight = countMatching(journal, ".inflight-");
                 long answered = relay.totalOk + 1; // the probe
-                String check = String.format(Locale.ROOT, "journal after the hub stopped: %,d pending + %,d done = %,d files for "
+                String check = String.format(Locale.ROOT, "journal after the hub stopped: %,d pending + %,d done = %,d entries for "
                         + "%,d answers 200 (the probe included); %,d .inflight- files", pendingAfter, doneAfter,
                         pendingAfter + doneAfter, answered, inflight);
                 relay.notes.add(check);
                 if (pendingAfter + doneAfter > answered) {
-                    relay.notes.add("more journal files than 200s: requests that ended in an error were journaled all the same");
+                    relay.notes.add("more journal entries than 200s: requests that ended in an error were journaled all the same");
                 }
                 if (pendingAfter + doneAfter < answered) {
                     print(phases);
@@ -607,16 +614,33 @@ public final class RelayBench {
         return kinds;
     }
 
-    /** Journal entries (*.json, not the hidden .inflight- ones) directly in dir. */
+    /** Journal files (*.jsonl, not the hidden .inflight- ones) directly in dir. */
     private static long count(Path dir) throws IOException {
+        return journalFiles(dir).size();
+    }
+
+    /** Journal entries (lines of the journal files) directly in dir. */
+    private static long entries(Path dir) throws IOException {
+        long lines = 0;
+        for (Path file : journalFiles(dir)) {
+            try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    lines += b == '\n' ? 1 : 0;
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static List<Path> journalFiles(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            return 0;
+            return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> {
                 String name = f.getFileName().toString();
-                return name.endsWith(".json") && !name.startsWith(".") && Files.isRegularFile(f);
-            }).count();
+                return name.endsWith(".jsonl") && !name.startsWith(".") && Files.isRegularFile(f);
+            }).toList();
         }
     }
 

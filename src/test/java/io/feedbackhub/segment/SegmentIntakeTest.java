@@ -66,7 +66,15 @@ class SegmentIntakeTest {
             return 0;
         }
         try (Stream<Path> files = Files.walk(journal)) {
-            return files.filter(p -> p.toString().endsWith(".json")).count();
+            return files.filter(p -> p.toString().endsWith(".jsonl")).mapToLong(p -> lines(p).size()).sum();
+        }
+    }
+
+    static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -165,20 +173,19 @@ class SegmentIntakeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> table("segment_events").stream()
                 .filter(e -> e.path("event").asText().equals(marker)).count() == 2);
 
-        List<Path> entries;
+        List<String> entries;
         try (Stream<Path> files = Files.walk(config.dataDir().resolve("journal").resolve("segment"))) {
-            entries = files.filter(p -> p.toString().endsWith(".json")).toList();
+            entries = files.filter(p -> p.toString().endsWith(".jsonl")).flatMap(p -> lines(p).stream()).toList();
         }
-        Path entry = null;
-        for (Path file : entries) {
-            String text = Files.readString(file);
-            assertThat(text).doesNotContain(SegmentEnabled.WRITE_KEY).doesNotContain(SegmentEnabled.OTHER_KEY);
-            if (text.contains(marker)) {
-                entry = file;
+        String entry = null;
+        for (String line : entries) {
+            assertThat(line).doesNotContain(SegmentEnabled.WRITE_KEY).doesNotContain(SegmentEnabled.OTHER_KEY);
+            if (line.contains(marker)) {
+                entry = line;
             }
         }
         assertThat(entry).isNotNull();
-        JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(entry.toFile());
+        JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(entry);
         assertThat(stored.path("body").path("batch")).hasSize(2);
         assertThat(stored.path("body").path("batch").get(1).path("writeKey").asText()).isEmpty();
         // a message without a messageId gets one from the entry and its place, the same on any redelivery
@@ -186,6 +193,20 @@ class SegmentIntakeTest {
                 .map(e -> e.path("messageId").asText()).sorted().toList();
         String entryId = stored.path("id").asText();
         assertThat(ids).containsExactly("hub-" + entryId + "-0", "hub-" + entryId + "-1");
+    }
+
+    @Test
+    void aPrettyPrintedBatchIsOneEntryAndEveryMessageIsDelivered() {
+        String marker = UUID.randomUUID().toString();
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                .body("{\n  \"batch\": [\r\n    {\"type\": \"track\", \"event\": \"" + marker + "\", \"userId\": \"p1\"},\n"
+                        + "    {\"type\": \"track\", \"event\": \"" + marker + "\", \"userId\": \"p2\",\n"
+                        + "     \"properties\": {\"note\": \"two\\nlines\"}}\n  ]\n}\n")
+                .post("/v1/batch").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> table("segment_events").stream()
+                .filter(e -> e.path("event").asText().equals(marker)).count() == 2);
+        assertThat(table("segment_events").stream().filter(e -> e.path("userId").asText().equals("p2"))
+                .map(e -> e.path("properties").path("note").asText())).contains("two\nlines");
     }
 
     @Test

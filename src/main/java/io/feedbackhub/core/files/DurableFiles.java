@@ -21,7 +21,7 @@ public final class DurableFiles {
     /**
      * Writes {@code content} to {@code aside} (which must not exist), forces it and renames it to
      * {@code target}, replacing what was there. The directory is not forced: call
-     * {@link #forceDirectory} (or a {@link DirectorySync}) before relying on the new name.
+     * {@link #forceDirectory} before relying on the new name.
      */
     public static void writeAside(Path aside, Path target, byte[] content) throws IOException {
         try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
