@@ -53,7 +53,7 @@ import io.vertx.core.http.HttpServerRequest;
  * does not start or does not take a probe batch, or when its journal holds fewer files than it answered 200.
  *
  * <p>Settings (system properties): {@code bench.workers} (concurrent clients, 16),
- * {@code bench.warmupSeconds} (5), {@code bench.seconds} (measured, 30), {@code bench.batch}
+ * {@code bench.warmupSeconds} (20), {@code bench.seconds} (measured, 30), {@code bench.batch}
  * (events a request, 100), {@code bench.users} (distinct userIds, 10000), {@code bench.noFsync}
  * (also run the ceiling without fsync, true), {@code bench.drainSeconds} (after the hub's load, how
  * long to watch delivery with no load, 10), {@code bench.wootricRateLimit} (requests a minute the
@@ -70,7 +70,7 @@ public final class RelayBench {
     private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final int workers = Integer.getInteger("bench.workers", 16);
-    private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 5);
+    private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 20);
     private final int seconds = Integer.getInteger("bench.seconds", 30);
     private final int batch = Integer.getInteger("bench.batch", 100);
     private final int users = Integer.getInteger("bench.users", 10_000);
