@@ -1,5 +1,6 @@
 package io.feedbackhub.segment;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,13 @@ public interface SegmentConfig {
      */
     @WithDefault("100000")
     int dedupeWindow();
+
+    /**
+     * How long delivered journal files are kept in {@code journal/segment/done/} (they hold personal
+     * data; kept a while so an operator can replay or audit). With Kafka, the topic's own retention.
+     */
+    @WithDefault("P7D")
+    Duration journalRetention();
 
     /** Segment's limit for one batch call. */
     @WithDefault("512000")

@@ -33,6 +33,12 @@ public class SegmentConfigCheck implements ConnectorConfigCheck {
             problems.add("hub.wootric.username", "and hub.wootric.password (or hub.wootric.client-id and client-secret) are required"
                     + " when hub.segment.enabled=true: the relay writes to Wootric");
         }
+        if (config.journalRetention().isNegative() || config.journalRetention().isZero()) {
+            problems.add("hub.segment.journal-retention", "must be a positive duration (ISO-8601, e.g. P7D)");
+        }
+        if (config.dedupeWindow() < 1) {
+            problems.add("hub.segment.dedupe-window", "must be at least 1");
+        }
         if (config.maxMessageBytes() < 1 || config.maxBatchBytes() < config.maxMessageBytes()) {
             problems.add("hub.segment.max-batch-bytes", "must be at least hub.segment.max-message-bytes");
         }

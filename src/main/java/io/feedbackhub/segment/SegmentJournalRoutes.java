@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -58,6 +59,12 @@ public class SegmentJournalRoutes extends RouteBuilder {
                     .split(body().tokenize("\n")).stopOnException()
                         .to(DELIVER)
                     .end();
+            // delivered files go once older than the retention (the body is never read)
+            long retention = config.journalRetention().toMillis();
+            from("file:" + SegmentFileJournal.directory(hub).resolve("done") + "?include=.*\\.jsonl&filter=#segmentJournalExpired"
+                    + "&delete=true&delay=" + Math.max(1000, Math.min(retention / 10, 3_600_000)))
+                    .routeId("segment-journal-retention").routeGroup("segment")
+                    .log(LoggingLevel.DEBUG, "segment: deleted ${file:name}, a delivered journal file past hub.segment.journal-retention");
         }
     }
 

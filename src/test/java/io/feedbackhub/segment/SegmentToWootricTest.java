@@ -187,6 +187,36 @@ class SegmentToWootricTest {
     }
 
     @Test
+    void aUserFoundByEmailIsUpdatedAndGetsTheUserIdUnlessItHasAnotherSystemsId() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> plain = fake.addEndUser(1_500_000_000L, 1_500_000_000L);
+        plain.put("email", run + "-plain@example.com");
+        plain.put("external_id", null);
+        Map<String, Object> owned = fake.addEndUser(1_500_000_000L, 1_500_000_000L);
+        owned.put("email", run + "-owned@example.com");
+        owned.put("external_id", "crm-" + run);
+        int usersBefore = fake.rows("end_users").size();
+
+        post("/v1/identify", "{\"userId\":\"" + run + "-a\",\"traits\":{\"email\":\"" + run + "-plain@example.com\",\"plan\":\"Pro\"}}");
+        post("/v1/identify", "{\"userId\":\"" + run + "-b\",\"traits\":{\"email\":\"" + run + "-owned@example.com\",\"plan\":\"Team\"}}");
+        awaitDeliveredSoFar(fake.requestLines.size());
+
+        // found by e-mail, no id of its own: updated and now found by the userId
+        assertThat(fake.endUserByExternalId(run + "-a")).isNotNull().containsEntry("id", plain.get("id"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> plainProperties = (Map<String, Object>) fake.endUserByExternalId(run + "-a").get("properties");
+        assertThat(plainProperties).containsEntry("plan", "Pro");
+        // found by e-mail with another system's external_id: updated, that id kept, no second user made
+        assertThat(fake.endUserByExternalId("crm-" + run)).isNotNull().containsEntry("id", owned.get("id"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ownedProperties = (Map<String, Object>) fake.endUserByExternalId("crm-" + run).get("properties");
+        assertThat(ownedProperties).containsEntry("plan", "Team");
+        assertThat(fake.endUserByExternalId(run + "-b")).isNull();
+        // only the marker was created
+        assertThat(fake.rows("end_users")).hasSize(usersBefore + 1);
+    }
+
+    @Test
     void theSameMessageIdTwiceIsOneWootricWrite() {
         String user = "retried-" + UUID.randomUUID().toString().substring(0, 8);
         String body = "{\"userId\":\"" + user + "\",\"messageId\":\"" + UUID.randomUUID()
