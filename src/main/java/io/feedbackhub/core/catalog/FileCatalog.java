@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.files.DurableFiles;
 import io.feedbackhub.core.run.ConnectorRuns;
 import io.feedbackhub.core.run.Run;
 import io.quarkus.runtime.StartupEvent;
@@ -134,10 +135,7 @@ public class FileCatalog {
                 }
                 close(file);
                 Files.move(copy, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                // the rename itself is durable only once the directory is
-                try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                    dir.force(true);
-                }
+                DurableFiles.forceDirectory(file.getParent());
             } catch (IOException e) {
                 throw new UncheckedIOException("catalog: cannot swap in the new copy of " + table, e);
             }

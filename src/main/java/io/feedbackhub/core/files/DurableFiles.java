@@ -19,12 +19,12 @@ public final class DurableFiles {
     }
 
     /**
-     * Writes {@code content} to {@code aside} (which must not exist), forces it and renames it to
+     * Writes {@code content} to {@code aside} (replacing a copy a crash left there), forces it and renames it to
      * {@code target}, replacing what was there. The directory is not forced: call
      * {@link #forceDirectory} before relying on the new name.
      */
     public static void writeAside(Path aside, Path target, byte[] content) throws IOException {
-        try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.SecretMasker;
+import io.feedbackhub.core.files.DurableFiles;
 import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -138,11 +139,10 @@ public class RunLog {
             return;
         }
         List<String> keep = all.subList(all.size() - KEEP_LINES, all.size());
-        Path aside = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(aside, keep, StandardCharsets.UTF_8);
+        DurableFiles.writeAside(file.resolveSibling(file.getFileName() + ".tmp"), file,
+                (String.join("\n", keep) + "\n").getBytes(StandardCharsets.UTF_8));
+        DurableFiles.forceDirectory(file.getParent());
         lines = keep.size();
-        Files.move(aside, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private Optional<Run> readLine(String line) {

@@ -1,20 +1,19 @@
 package io.feedbackhub.core.state;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.spi.StateRepository;
 import org.apache.camel.support.service.ServiceSupport;
+
+import io.feedbackhub.core.files.DurableFiles;
 
 /**
  * Camel's state repository API on a file that a crash cannot tear: every change writes the whole
@@ -56,18 +55,11 @@ public class AtomicFileStateRepository extends ServiceSupport implements StateRe
         state.put(key, value);
         Properties snapshot = new Properties();
         snapshot.putAll(state);
-        Path aside = aside();
         try {
-            try (OutputStream out = Files.newOutputStream(aside)) {
-                snapshot.store(out, "feedback-hub sync state");
-            }
-            try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            snapshot.store(out, "feedback-hub sync state");
+            DurableFiles.writeAside(aside(), file, out.toByteArray());
+            DurableFiles.forceDirectory(file.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the sync state in " + file, e);
         }
