@@ -1,4 +1,4 @@
-package io.feedbackhub.segment;
+package io.feedbackhub.core.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ class RecentIdsTest {
     @Test
     void remembersTheLatestIdsAcrossRestartsAndNeverScansItsFileForOlderOnes(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ids.txt");
-        SegmentSeen.RecentIds first = new SegmentSeen.RecentIds(file.toFile(), 2);
+        RecentIds first = new RecentIds(file.toFile(), 2);
         first.start();
         for (String id : new String[] {"a", "b", "c"}) {
             assertThat(first.add(id)).isTrue();
@@ -23,7 +23,7 @@ class RecentIdsTest {
         assertThat(first.contains("a")).isFalse();
         first.stop();
 
-        SegmentSeen.RecentIds restarted = new SegmentSeen.RecentIds(file.toFile(), 2);
+        RecentIds restarted = new RecentIds(file.toFile(), 2);
         restarted.start();
         assertThat(restarted.contains("b")).isTrue();
         assertThat(restarted.contains("c")).isTrue();
