@@ -90,6 +90,10 @@ public class FileCatalog {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
+                if (run == null) {
+                    // a bookmark moved after this returns must never point past records a power loss could take
+                    channel.force(false);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("catalog: cannot write to " + target, e);
             }
@@ -158,8 +162,12 @@ public class FileCatalog {
         FileChannel channel = open.get(file);
         if (channel == null) {
             Files.createDirectories(file.getParent());
+            boolean created = Files.notExists(file);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
             open.put(file, channel);
+            if (created) {
+                DurableFiles.forceDirectory(file.getParent());
+            }
         }
         return channel;
     }
