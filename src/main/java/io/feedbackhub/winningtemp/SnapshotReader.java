@@ -244,10 +244,16 @@ final class SnapshotReader {
         if (parent != null) {
             String parentKey = SnapshotIndex.key(parent);
             if (path.contains(parentKey) || parentKey.equals(id)) {
-                List<String> cycle = new ArrayList<>(path);
-                cycle = cycle.subList(Math.max(0, cycle.indexOf(parentKey)), cycle.size());
-                reject(entry.line(), List.of("Parent ID '" + SnapshotFile.shorten(parent) + "' makes a cycle: "
-                        + String.join(" -> ", cycle) + " -> " + id + " -> " + parentKey), entry.record().get("id").asText());
+                List<String> members = new ArrayList<>(path);
+                members = new ArrayList<>(parentKey.equals(id) ? List.of() : members.subList(members.indexOf(parentKey), members.size()));
+                members.add(id);
+                String cycle = String.join(" -> ", members) + " -> " + members.get(0);
+                for (String member : members) {
+                    Entry inCycle = byId.get(member);
+                    reject(inCycle.line(), List.of("Parent ID '" + SnapshotFile.shorten(inCycle.record().path("parent_id").asText())
+                            + "' makes a cycle: " + cycle), inCycle.record().get("id").asText());
+                    bad.add(member);
+                }
                 ok = false;
             } else if (!byId.containsKey(parentKey)) {
                 reject(entry.line(), List.of("Parent ID '" + SnapshotFile.shorten(parent) + "' is not in the groups snapshot"),
@@ -257,7 +263,7 @@ final class SnapshotReader {
                 path.add(id);
                 ok = place(parentKey, byId, placed, bad, path, ordered);
                 path.remove(id);
-                if (!ok) {
+                if (!ok && !bad.contains(id)) {
                     reject(entry.line(), List.of("Parent ID '" + SnapshotFile.shorten(parent) + "' is a rejected group"),
                             entry.record().get("id").asText());
                 }

@@ -17,8 +17,11 @@ final class SnapshotReport {
     private final Map<String, FileProblems> files = new LinkedHashMap<>();
     private final List<String> held = new ArrayList<>();
 
+    private record Problem(int line, String text) {
+    }
+
     private static final class FileProblems {
-        final List<String> lines = new ArrayList<>();
+        final List<Problem> lines = new ArrayList<>();
         int count;
         boolean structural;
         int quarantined;
@@ -65,7 +68,7 @@ final class SnapshotReport {
     private static void add(FileProblems problems, int line, String problem) {
         problems.count++;
         if (problems.lines.size() < MAX_LISTED) {
-            problems.lines.add((line > 0 ? "line " + line + ": " : "") + problem);
+            problems.lines.add(new Problem(line, (line > 0 ? "line " + line + ": " : "") + problem));
         }
     }
 
@@ -85,7 +88,8 @@ final class SnapshotReport {
                 text.append(", ").append(problems.quarantined).append(" rows quarantined (dropped)");
             }
             text.append('\n');
-            problems.lines.forEach(line -> text.append("  ").append(line).append('\n'));
+            problems.lines.stream().sorted(java.util.Comparator.comparingInt(Problem::line))
+                    .forEach(problem -> text.append("  ").append(problem.text()).append('\n'));
             if (problems.count > problems.lines.size()) {
                 text.append("  ... and ").append(problems.count - problems.lines.size()).append(" more\n");
             }

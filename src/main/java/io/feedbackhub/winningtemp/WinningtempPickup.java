@@ -82,10 +82,26 @@ public class WinningtempPickup implements AggregationStrategy {
         boolean fromHeld;
     }
 
-    public void begin(Exchange exchange) {
-        exchange.setProperty(STAMP, STAMP_FORMAT.format(Instant.now()));
+    private String lastStamp = "";
+
+    public void begin(Exchange exchange) throws InterruptedException {
+        exchange.setProperty(STAMP, nextStamp());
         exchange.setProperty(SNAPSHOT, new Snapshot());
         store.createDir();
+    }
+
+    /**
+     * A stamp no earlier run has used: archive/ and error/ names must not collide, since a move onto
+     * an existing name replaces that file (runs are one at a time, so waiting out the second is enough).
+     */
+    private synchronized String nextStamp() throws InterruptedException {
+        String stamp = STAMP_FORMAT.format(Instant.now());
+        while (stamp.equals(lastStamp)) {
+            Thread.sleep(50);
+            stamp = STAMP_FORMAT.format(Instant.now());
+        }
+        lastStamp = stamp;
+        return stamp;
     }
 
     /** pollEnrich's aggregation: the run's exchange stays as it is, and notes the fetched file. */

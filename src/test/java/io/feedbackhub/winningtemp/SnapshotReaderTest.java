@@ -256,8 +256,9 @@ class SnapshotReaderTest {
                 "g-4;Self;g-4", "g-5;A;g-6", "g-6;B;g-5", "g-7;Orphan;g-99", "g-8;Child of orphan;g-7") + "\n";
         Read read = read(Entity.GROUPS, groups.getBytes(StandardCharsets.UTF_8), Map.of());
         assertThat(read.text())
-                .contains("line 5: Parent ID 'g-4' makes a cycle")
-                .contains("Parent ID 'g-5' makes a cycle")
+                .contains("line 5: Parent ID 'g-4' makes a cycle: g-4 -> g-4")
+                .contains("line 6: Parent ID 'g-6' makes a cycle: g-5 -> g-6 -> g-5")
+                .contains("line 7: Parent ID 'g-5' makes a cycle: g-5 -> g-6 -> g-5")
                 .contains("line 8: Parent ID 'g-99' is not in the groups snapshot")
                 .contains("line 9: Parent ID 'g-7' is a rejected group");
         assertThat(read.records()).extracting(r -> r.get("id").asText()).containsExactly("g-1", "g-2", "g-3");
