@@ -247,10 +247,21 @@ public class WinningtempPickup implements AggregationStrategy {
 
     /** The report beside each file of a rejected run, for error/. */
     public List<Message> reports(Exchange exchange) {
-        Snapshot snapshot = snapshot(exchange);
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String text = failure instanceof SnapshotRejected rejected ? rejected.getMessage()
                 : "winningtemp snapshot FAILED: nothing was applied\n" + describe(failure) + "\n";
+        return reports(exchange, text);
+    }
+
+    /** With quarantine-bad-rows: the report of the dropped rows, beside each archived file. */
+    public List<Message> quarantineReports(Exchange exchange) {
+        Snapshot snapshot = snapshot(exchange);
+        boolean dropped = snapshot.files.stream().anyMatch(file -> snapshot.report.hasProblems(file.name()));
+        return dropped ? reports(exchange, snapshot.report.text("APPLIED without its quarantined rows")) : List.of();
+    }
+
+    private List<Message> reports(Exchange exchange, String text) {
+        Snapshot snapshot = snapshot(exchange);
         List<Message> reports = new ArrayList<>();
         if (snapshot == null || snapshot.fromHeld) {
             return reports;

@@ -55,6 +55,11 @@ public class WinningtempSftp {
         return base(ERROR);
     }
 
+    /** Where the reports of quarantined rows go, beside the archived files. */
+    public String archive() {
+        return base(ARCHIVE);
+    }
+
     /** The inbox directory, or a folder inside it; relative to the SFTP user's home (Camel drops a leading '/'). */
     private String base(String folder) {
         WinningtempConfig.Sftp sftp = config.sftp();

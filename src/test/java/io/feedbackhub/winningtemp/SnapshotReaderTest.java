@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** Pass one on its own: the hostile inputs of the spec's catalogue, each read into the right rows or a precise report. */
 class SnapshotReaderTest {
@@ -50,43 +46,35 @@ class SnapshotReaderTest {
         camel.stop();
     }
 
-    static WinningtempConfig config(Map<String, String> properties) {
-        Map<String, String> all = new HashMap<>(properties);
-        // Quarkus's converter reads durations such as 60s, as the hub does
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(WinningtempConfig.class)
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(all, "test", 500)).build();
-        return config.getConfigMapping(WinningtempConfig.class);
-    }
-
     /** What pass one made of a file. */
-    record Read(SnapshotReader.Pass pass, SnapshotReport report, List<JsonNode> records, String structural) {
+    record Read(PassOne.Result result, List<JsonNode> records) {
+        String structural() {
+            return result.structural();
+        }
+
         String text() {
-            return report.text("test");
+            return result.text();
+        }
+
+        SnapshotReport report() {
+            return result.report();
+        }
+
+        SnapshotReader.Pass pass() {
+            return result.pass();
         }
     }
 
     Read read(Entity entity, byte[] content, Map<String, String> properties) throws Exception {
-        WinningtempConfig config = config(properties);
-        Path accepted = dir.resolve(entity.label() + ".jsonl");
-        SnapshotReader.Pass pass = new SnapshotReader.Pass(entity, entity.fileName(config), dir.resolve(entity.label() + ".next"),
-                SnapshotIndex.load(accepted, JSON));
-        SnapshotReport report = new SnapshotReport();
-        SnapshotReader reader = new SnapshotReader(JSON, new SnapshotFile(camel, entity, entity.header(config), config.maxFieldLength()),
-                new RowRules(entity, config, TODAY), report, config.quarantineBadRows(), pass, Set.of("g-1", "g-2"), Set.of("s-1"));
-        String structural = null;
-        try {
-            reader.read(new ByteArrayInputStream(content));
-        } catch (SnapshotRejected.Structural e) {
-            structural = "line " + e.line + ": " + e.getMessage();
-        }
+        PassOne.Result result = PassOne.read(camel, JSON, PassOne.config(properties), dir, entity, new ByteArrayInputStream(content),
+                TODAY, Set.of("g-1", "g-2"), Set.of("s-1"));
         List<JsonNode> records = new java.util.ArrayList<>();
-        if (Files.exists(pass.next)) {
-            for (String line : Files.readAllLines(pass.next)) {
+        if (Files.exists(result.pass().next)) {
+            for (String line : Files.readAllLines(result.pass().next)) {
                 records.add(JSON.readTree(line));
             }
         }
-        return new Read(pass, report, records, structural);
+        return new Read(result, records);
     }
 
     Read users(String... lines) throws Exception {
