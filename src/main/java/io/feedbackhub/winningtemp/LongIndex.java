@@ -15,6 +15,7 @@ final class LongIndex {
     private int size;
 
     LongIndex(int expected) {
+        // a power of two at least twice the rows: probes stay short
         int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
         keys = new long[capacity];
         first = new long[capacity];

@@ -31,6 +31,7 @@ final class RowRules {
     private final Entity entity;
     private final List<String> header;
     private final String listSeparator;
+    private final Pattern listSplit;
     private final DateTimeFormatter dates;
     private final String datePattern;
     private final List<String> statuses;
@@ -41,6 +42,7 @@ final class RowRules {
         this.entity = entity;
         this.header = entity.header(config);
         this.listSeparator = config.listSeparator();
+        this.listSplit = Pattern.compile(Pattern.quote(listSeparator));
         // STRICT: 2024-02-30 is an error, not 2024-02-29
         this.dates = DateTimeFormatter.ofPattern(config.dateFormat().replace("yyyy", "uuuu"), Locale.ROOT)
                 .withResolverStyle(ResolverStyle.STRICT);
@@ -118,7 +120,7 @@ final class RowRules {
 
     private ArrayNode list(String column, String value, List<String> problems) {
         Set<String> values = new LinkedHashSet<>();
-        for (String item : value.split(Pattern.quote(listSeparator), -1)) {
+        for (String item : listSplit.split(value, -1)) {
             String one = item.trim();
             if (one.isEmpty()) {
                 problems.add(column + ": '" + SnapshotFile.shorten(value) + "' has an empty value between '" + listSeparator + "' separators");

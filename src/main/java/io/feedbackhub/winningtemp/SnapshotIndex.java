@@ -42,7 +42,7 @@ final class SnapshotIndex implements AutoCloseable {
             return new SnapshotIndex(null, new LongIndex(16));
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
-            LongIndex index = new LongIndex((int) Math.min(Integer.MAX_VALUE / 4, Math.max(16, Files.size(file) / 128)));
+            LongIndex index = new LongIndex((int) Math.min(Integer.MAX_VALUE / 4, Math.max(16, Files.size(file) / 300)));
             JsonLines.read(in, (bytes, length, offset) -> index.add(Hash64.of(key(idOf(json, bytes, length))), offset,
                     Hash64.of(bytes, 0, length)));
             return new SnapshotIndex(file, index);

@@ -76,7 +76,8 @@ final class SnapshotReader {
         this.pass = pass;
         this.groups = groups;
         this.segments = segments;
-        int expected = Math.max(1024, pass.accepted.size() + pass.accepted.size() / 8);
+        // sized for a snapshot like the last one; a larger one grows the indexes
+        int expected = Math.max(1024, pass.accepted.size());
         this.idLines = new LongIndex(expected);
         this.usernameLines = pass.entity == Entity.USERS ? new LongIndex(expected) : null;
     }
