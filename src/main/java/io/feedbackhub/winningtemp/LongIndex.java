@@ -1,25 +1,24 @@
 package io.feedbackhub.winningtemp;
 
-import java.util.Arrays;
-
 /**
- * An open-addressing map from a 64-bit hash to two longs, about 24 bytes a row where a
- * {@code HashMap<String, ...>} of a million ids takes well over a hundred.
+ * An open-addressing map from a 64-bit hash to one or two longs: 16 or 24 bytes a slot where a
+ * {@code HashMap<String, ...>} of a million ids takes well over a hundred bytes a row.
  * Written here because neither the JDK nor the hub's libraries have a primitive long map.
  */
 final class LongIndex {
 
+    private final int width;
     private long[] keys;
-    private long[] first;
-    private long[] second;
+    private long[] values;
     private int size;
 
-    LongIndex(int expected) {
+    /** @param width values per key, 1 or 2 */
+    LongIndex(int expected, int width) {
+        this.width = width;
         // a power of two at least twice the rows: probes stay short
         int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
         keys = new long[capacity];
-        first = new long[capacity];
-        second = new long[capacity];
+        values = new long[capacity * width];
     }
 
     /** The slot of {@code key}, or -1. */
@@ -35,8 +34,8 @@ final class LongIndex {
         return -1;
     }
 
-    /** Adds {@code key}; returns false (and changes nothing) when it is there already. */
-    boolean add(long key, long a, long b) {
+    /** Adds {@code key} (never 0); returns false (and changes nothing) when it is there already. */
+    boolean add(long key, long first, long second) {
         if (size * 2 >= keys.length) {
             grow();
         }
@@ -49,22 +48,20 @@ final class LongIndex {
             slot = (slot + 1) & mask;
         }
         keys[slot] = key;
-        first[slot] = a;
-        second[slot] = b;
+        values[slot * width] = first;
+        if (width == 2) {
+            values[slot * width + 1] = second;
+        }
         size++;
         return true;
     }
 
     long first(int slot) {
-        return first[slot];
+        return values[slot * width];
     }
 
     long second(int slot) {
-        return second[slot];
-    }
-
-    void setSecond(int slot, long value) {
-        second[slot] = value;
+        return values[slot * width + 1];
     }
 
     int size() {
@@ -81,17 +78,14 @@ final class LongIndex {
 
     private void grow() {
         long[] oldKeys = keys;
-        long[] oldFirst = first;
-        long[] oldSecond = second;
+        long[] oldValues = values;
         keys = new long[oldKeys.length * 2];
-        first = new long[keys.length];
-        second = new long[keys.length];
+        values = new long[keys.length * width];
         size = 0;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != 0) {
-                add(oldKeys[i], oldFirst[i], oldSecond[i]);
+                add(oldKeys[i], oldValues[i * width], width == 2 ? oldValues[i * width + 1] : 0);
             }
         }
-        Arrays.fill(oldKeys, 0);
     }
 }

@@ -39,10 +39,10 @@ final class SnapshotIndex implements AutoCloseable {
     /** The accepted snapshot in {@code file}; empty when there is none yet (the first run). */
     static SnapshotIndex load(Path file, ObjectMapper json) {
         if (!Files.exists(file)) {
-            return new SnapshotIndex(null, new LongIndex(16));
+            return new SnapshotIndex(null, new LongIndex(16, 2));
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
-            LongIndex index = new LongIndex((int) Math.min(Integer.MAX_VALUE / 4, Math.max(16, Files.size(file) / 300)));
+            LongIndex index = new LongIndex((int) Math.min(Integer.MAX_VALUE / 4, Math.max(16, Files.size(file) / 300)), 2);
             JsonLines.read(in, (bytes, length, offset) -> index.add(Hash64.of(key(idOf(json, bytes, length))), offset,
                     Hash64.of(bytes, 0, length)));
             return new SnapshotIndex(file, index);

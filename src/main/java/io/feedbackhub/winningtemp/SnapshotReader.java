@@ -78,8 +78,8 @@ final class SnapshotReader {
         this.segments = segments;
         // sized for a snapshot like the last one; a larger one grows the indexes
         int expected = Math.max(1024, pass.accepted.size());
-        this.idLines = new LongIndex(expected);
-        this.usernameLines = pass.entity == Entity.USERS ? new LongIndex(expected) : null;
+        this.idLines = new LongIndex(expected, 1);
+        this.usernameLines = pass.entity == Entity.USERS ? new LongIndex(expected, 1) : null;
     }
 
     void read(InputStream in) throws IOException {

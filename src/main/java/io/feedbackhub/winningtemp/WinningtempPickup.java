@@ -284,7 +284,7 @@ public class WinningtempPickup implements AggregationStrategy {
             String verdict = failure.getMessage().lines().findFirst().orElse("").replace("winningtemp snapshot ", "");
             throw new SnapshotRejected("snapshot " + names(snapshot) + " " + verdict + where);
         }
-        throw failure;
+        throw failure != null ? failure : new IllegalStateException("winningtemp run failed");
     }
 
     private static String describe(Exception failure) {

@@ -63,4 +63,16 @@ class WinningtempDoneFileTest {
                 .contains("wt_users.csv: 1 problem, 1 rows quarantined (dropped)")
                 .contains("line 10: Status: 'Paused' is not one of Active, Inactive");
     }
+
+    @Test
+    @Order(3)
+    void aRejectedFileTakesItsDoneFileAlong() throws Exception {
+        WinningtempSftpServer.drop("wt_segments.csv", "Unique ID,Name\ns-1,Sales\n");
+        WinningtempSftpServer.drop("wt_segments.csv.done", "");
+        Map<String, Object> run = HubRuns.runToEnd("winningtemp", "incremental");
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        // a done file left behind would let tomorrow's upload be taken before it is complete
+        assertThat(WinningtempPickupTest.files("")).isEmpty();
+        assertThat(WinningtempPickupTest.files("error")).hasSize(2);
+    }
 }
