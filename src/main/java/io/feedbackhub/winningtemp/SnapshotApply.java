@@ -32,14 +32,21 @@ final class SnapshotApply implements Iterator<SnapshotApply.Batch> {
     private final ObjectMapper json;
     private final List<SnapshotReader.Pass> passes;
     private final Map<Entity, String> snapshotTimes;
+    private final Map<Entity, String> transitions;
     private final String runId;
     private final List<Iterator<Batch>> steps = new ArrayList<>();
     private int step;
 
-    SnapshotApply(ObjectMapper json, List<SnapshotReader.Pass> passes, Map<Entity, String> snapshotTimes, String runId) {
+    /**
+     * @param transitions per entity, which accepted snapshot is replaced by which file (content hashes): a
+     *                    change's id is the same however often a failed run is retried, and differs for every other step
+     */
+    SnapshotApply(ObjectMapper json, List<SnapshotReader.Pass> passes, Map<Entity, String> snapshotTimes,
+            Map<Entity, String> transitions, String runId) {
         this.json = json;
         this.passes = passes;
         this.snapshotTimes = snapshotTimes;
+        this.transitions = transitions;
         this.runId = runId;
         passes.forEach(pass -> steps.add(new Lines(pass, true)));
         passes.forEach(pass -> steps.add(new Lines(pass, false)));
@@ -66,7 +73,7 @@ final class SnapshotApply implements Iterator<SnapshotApply.Batch> {
 
     private ObjectNode change(SnapshotReader.Pass pass, String id, String kind, JsonNode fields) {
         ObjectNode change = json.createObjectNode();
-        change.put("id", pass.entity.label() + "/" + id + "/" + runId);
+        change.put("id", pass.entity.label() + "/" + id + "/" + transitions.get(pass.entity));
         change.put("entity", pass.entity.label());
         change.put("entity_id", id);
         change.put("change", kind);

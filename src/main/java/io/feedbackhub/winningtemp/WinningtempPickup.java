@@ -149,8 +149,14 @@ public class WinningtempPickup implements AggregationStrategy {
         readAll(snapshot, run.id());
         guard(snapshot, confirm);
         Map<Entity, String> times = new EnumMap<>(Entity.class);
-        snapshot.files.forEach(file -> times.put(file.entity(), file.modified().toString()));
-        snapshot.apply = new SnapshotApply(json, snapshot.passes, times, run.id());
+        Map<Entity, String> transitions = new EnumMap<>(Entity.class);
+        for (PickedFile file : snapshot.files) {
+            times.put(file.entity(), file.modified().toString());
+            String before = state.get(CONNECTOR, file.entity().label(), "sha256").orElse("none");
+            transitions.put(file.entity(), before.substring(0, Math.min(12, before.length())) + "-"
+                    + snapshot.hashes.get(file.entity()).substring(0, 12));
+        }
+        snapshot.apply = new SnapshotApply(json, snapshot.passes, times, transitions, run.id());
     }
 
     private void readAll(Snapshot snapshot, String runId) throws IOException {
@@ -249,7 +255,8 @@ public class WinningtempPickup implements AggregationStrategy {
     public List<Message> reports(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String text = failure instanceof SnapshotRejected rejected ? rejected.getMessage()
-                : "winningtemp snapshot FAILED: nothing was applied\n" + describe(failure) + "\n";
+                : "winningtemp snapshot FAILED: the tables and the accepted snapshot are unchanged (changes written before the"
+                        + " failure are written again, with the same ids, when these files are dropped again)\n" + describe(failure) + "\n";
         return reports(exchange, text);
     }
 

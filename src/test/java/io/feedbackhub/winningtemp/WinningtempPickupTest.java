@@ -126,6 +126,8 @@ class WinningtempPickupTest {
         JsonNode created = changes.stream().filter(c -> c.get("entity_id").asText().equals("u-1")).findFirst().orElseThrow();
         assertThat(created.at("/fields/email").asText()).isEqualTo("asa1@example.com");
         assertThat(created.get("snapshot_time").asText()).isNotEmpty();
+        // from no accepted snapshot to this file's content: the same id if this snapshot is ever applied again
+        assertThat(created.get("id").asText()).matches("users/u-1/none-[0-9a-f]{12}");
 
         assertThat(files("")).isEmpty();
         assertThat(files("archive")).hasSize(3).allMatch(name -> name.matches("\\d{8}-\\d{6}-wt_(users|groups|segments)\\.csv"));
