@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.testing.HubRuns;
 import io.feedbackhub.testing.Management;
+import io.feedbackhub.testing.TestFiles;
 import io.feedbackhub.testing.TestHub;
 import io.feedbackhub.testing.WinningtempSftpServer;
 import io.quarkus.test.common.WithTestResource;
@@ -242,5 +243,33 @@ class WinningtempPickupTest {
             Files.writeString(WinningtempSftpServer.knownHosts, WinningtempSftpServer.trustedKnownHosts);
             Files.deleteIfExists(WinningtempSftpServer.inbox.resolve("wt_segments.csv"));
         }
+    }
+
+    @Test
+    @Order(7)
+    void aCatalogThatCannotBeWrittenFailsTheRunAndChangesNothing() throws Exception {
+        Path staging = config.dataDir().resolve("catalog").resolve(".staging");
+        byte[] accepted = Files.readAllBytes(config.dataDir().resolve("winningtemp").resolve("users.jsonl"));
+        List<JsonNode> usersBefore = table("winningtemp_users");
+        int errors = files("error").size();
+        // a file where the catalog's staging folder should be: the first table write fails
+        TestFiles.deleteTree(staging);
+        Files.writeString(staging, "in the way");
+        try {
+            WinningtempSftpServer.drop("wt_users.csv", usersDay2().lines().limit(4).reduce("", (a, b) -> a + b + "\n")
+                    .replace("asa1@example.com", "asa.one@example.com"));
+            Map<String, Object> run = run("incremental");
+            assertThat(run.get("status")).isEqualTo("FAILED");
+        } finally {
+            Files.delete(staging);
+        }
+        assertThat(table("winningtemp_users")).isEqualTo(usersBefore);
+        assertThat(Files.readAllBytes(config.dataDir().resolve("winningtemp").resolve("users.jsonl"))).isEqualTo(accepted);
+        assertThat(files("")).isEmpty();
+        List<String> newErrors = files("error");
+        assertThat(newErrors).hasSize(errors + 2);
+        String report = Files.readString(WinningtempSftpServer.inbox.resolve("error")
+                .resolve(newErrors.stream().filter(n -> n.endsWith(".report.txt")).sorted().reduce((a, b) -> b).orElseThrow()));
+        assertThat(report).startsWith("winningtemp snapshot FAILED: the tables and the accepted snapshot are unchanged");
     }
 }
