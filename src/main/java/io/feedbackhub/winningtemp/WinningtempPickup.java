@@ -145,7 +145,10 @@ public class WinningtempPickup implements AggregationStrategy {
             return;
         }
         Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException("winningtemp runs only as a connector run"));
-        run.onFailure(() -> snapshot.passes.forEach(pass -> store.discard(pass.next)));
+        run.onFailure(() -> snapshot.passes.forEach(pass -> {
+            pass.accepted.close();
+            store.discard(pass.next);
+        }));
         readAll(snapshot, run.id());
         guard(snapshot, confirm);
         Map<Entity, String> times = new EnumMap<>(Entity.class);
@@ -181,7 +184,8 @@ public class WinningtempPickup implements AggregationStrategy {
                 snapshot.report.structural(file.name(), e.line, e.getMessage());
                 break;
             }
-            if (pass.rows == 0 && !snapshot.report.rejects(file.name(), false)) {
+            // every row dropped in quarantine is no snapshot either
+            if (pass.rows == 0 && !snapshot.report.rejects(file.name(), true)) {
                 snapshot.report.structural(file.name(), 0, "no row is usable (an empty snapshot would remove everyone)");
             }
         }
@@ -243,6 +247,7 @@ public class WinningtempPickup implements AggregationStrategy {
         }
         run.onSuccess(() -> {
             for (SnapshotReader.Pass pass : snapshot.passes) {
+                pass.accepted.close();
                 store.promote(pass.next, pass.entity);
                 state.put(CONNECTOR, pass.entity.label(), "sha256", snapshot.hashes.get(pass.entity));
             }

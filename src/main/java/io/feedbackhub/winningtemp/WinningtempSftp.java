@@ -6,8 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import org.apache.camel.util.URISupport;
-
 import io.feedbackhub.core.config.HubConfig;
 
 /**
@@ -33,15 +31,15 @@ public class WinningtempSftp {
     public String inbox(String entity) {
         Entity kind = Entity.valueOf(entity.toUpperCase(java.util.Locale.ROOT));
         StringBuilder uri = new StringBuilder(base(""))
-                .append("&fileName=").append(encode(kind.fileName(config)))
-                .append("&localWorkDirectory=").append(encode(hub.dataDir().resolve("winningtemp").resolve("download").toAbsolutePath().toString()))
+                .append("&fileName=").append(raw(kind.fileName(config)))
+                .append("&localWorkDirectory=").append(raw(hub.dataDir().resolve("winningtemp").resolve("download").toAbsolutePath().toString()))
                 .append("&binary=true&disconnect=true")
                 // a failed connection or host key check fails the run instead of looking like an empty inbox
                 .append("&throwExceptionOnConnectFailed=true&bridgeErrorHandler=true")
-                .append("&move=").append(encode(ARCHIVE + "/${exchangeProperty." + WinningtempPickup.STAMP + "}-${file:name}"))
-                .append("&moveFailed=").append(encode(ERROR + "/${exchangeProperty." + WinningtempPickup.STAMP + "}-${file:name}"));
+                .append("&move=").append(raw(ARCHIVE + "/${exchangeProperty." + WinningtempPickup.STAMP + "}-${file:name}"))
+                .append("&moveFailed=").append(raw(ERROR + "/${exchangeProperty." + WinningtempPickup.STAMP + "}-${file:name}"));
         if (config.doneFile().isPresent()) {
-            uri.append("&doneFileName=").append(encode("${file:name}" + config.doneFile().get()));
+            uri.append("&doneFileName=").append(raw("${file:name}" + config.doneFile().get()));
         } else {
             Duration age = config.minAge();
             uri.append("&readLock=changed&readLockMinLength=0&readLockMinAge=").append(age.toMillis())
@@ -67,22 +65,18 @@ public class WinningtempSftp {
         String path = directory.isEmpty() ? folder : folder.isEmpty() ? directory : directory + "/" + folder;
         StringBuilder uri = new StringBuilder("sftp://").append(sftp.host().orElse("localhost")).append(':').append(sftp.port())
                 .append(path.isEmpty() ? "" : "/" + path)
-                .append("?username=").append(encode(sftp.username().orElse("")))
-                .append("&privateKeyFile=").append(encode(sftp.privateKeyFile().map(Object::toString).orElse("")))
-                .append("&knownHostsFile=").append(encode(sftp.knownHostsFile().map(Object::toString).orElse("")))
+                .append("?username=").append(raw(sftp.username().orElse("")))
+                .append("&privateKeyFile=").append(raw(sftp.privateKeyFile().map(Object::toString).orElse("")))
+                .append("&knownHostsFile=").append(raw(sftp.knownHostsFile().map(Object::toString).orElse("")))
                 // the host key must be the one in known_hosts: no silent trust, no ~/.ssh fallback
                 .append("&strictHostKeyChecking=yes&useUserKnownHostsFile=false&autoCreateKnownHostsFile=false")
                 .append("&connectTimeout=10000&soTimeout=60000");
-        sftp.privateKeyPassphrase().ifPresent(p -> uri.append("&privateKeyPassphrase=RAW(").append(p).append(')'));
+        sftp.privateKeyPassphrase().ifPresent(passphrase -> uri.append("&privateKeyPassphrase=").append(raw(passphrase)));
         return uri.toString();
     }
 
-    private static String encode(String value) {
-        return "RAW(" + value + ")";
-    }
-
-    /** For logs and reports: the endpoint without its options. */
-    static String describe(String uri) {
-        return URISupport.sanitizeUri(uri.replaceFirst("\\?.*", ""));
+    /** A value Camel takes as it is (no URL decoding); RAW{} when the value holds a ')'. */
+    private static String raw(String value) {
+        return value.indexOf(')') < 0 ? "RAW(" + value + ")" : "RAW{" + value + "}";
     }
 }

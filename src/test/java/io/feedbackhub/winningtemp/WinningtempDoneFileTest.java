@@ -75,4 +75,18 @@ class WinningtempDoneFileTest {
         assertThat(WinningtempPickupTest.files("")).isEmpty();
         assertThat(WinningtempPickupTest.files("error")).hasSize(2);
     }
+
+    @Test
+    @Order(4)
+    void aFileWhoseEveryRowIsQuarantinedIsRejected() throws Exception {
+        String users = WinningtempPickupTest.USERS_HEADER + "\n" + WinningtempPickupTest.user(20, "asa20@example.com", "g-eng", "Paused") + "\n";
+        WinningtempSftpServer.drop("wt_users.csv", users);
+        WinningtempSftpServer.drop("wt_users.csv.done", "");
+        Map<String, Object> run = HubRuns.runToEnd("winningtemp", "incremental");
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        assertThat(HubRuns.table(config.dataDir(), "winningtemp_users")).hasSize(8);
+        String report = Files.readString(WinningtempSftpServer.inbox.resolve("error").resolve(WinningtempPickupTest.files("error").stream()
+                .filter(n -> n.endsWith("wt_users.csv.report.txt")).findFirst().orElseThrow()));
+        assertThat(report).contains("no row is usable");
+    }
 }
