@@ -34,6 +34,8 @@ final class SnapshotReader {
         long rows;
         long created;
         long updated;
+        /** Users whose status left the active one (the first configured status): the guard counts them with the removals. */
+        long deactivated;
 
         Pass(Entity entity, String fileName, Path next, SnapshotIndex accepted) {
             this.entity = entity;
@@ -60,14 +62,16 @@ final class SnapshotReader {
     private final Set<String> segments;
     private final LongIndex idLines;
     private final LongIndex usernameLines;
+    private final String activeStatus;
     private OutputStream out;
 
     /**
      * @param groups   ids (keys) of the groups the users may refer to; null when reading groups or segments
      * @param segments ids of the segments the users may refer to
+     * @param activeStatus the status of an active user (null: not counting deactivations)
      */
     SnapshotReader(ObjectMapper json, SnapshotFile file, RowRules rules, SnapshotReport report, boolean quarantine,
-            Pass pass, Set<String> groups, Set<String> segments) {
+            Pass pass, Set<String> groups, Set<String> segments, String activeStatus) {
         this.json = json;
         this.file = file;
         this.rules = rules;
@@ -76,6 +80,7 @@ final class SnapshotReader {
         this.pass = pass;
         this.groups = groups;
         this.segments = segments;
+        this.activeStatus = pass.entity == Entity.USERS ? activeStatus : null;
         // sized for a snapshot like the last one; a larger one grows the indexes
         int expected = Math.max(1024, pass.accepted.size());
         this.idLines = new LongIndex(expected, 1);
@@ -157,7 +162,7 @@ final class SnapshotReader {
         try {
             byte[] bytes = json.writeValueAsBytes(record);
             write(bytes);
-            compare(idHash, Hash64.of(bytes, 0, bytes.length));
+            compare(idHash, Hash64.of(bytes, 0, bytes.length), record);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the next " + pass.entity.label() + " snapshot", e);
         }
@@ -166,13 +171,17 @@ final class SnapshotReader {
         }
     }
 
-    private void compare(long idHash, long fingerprint) {
+    private void compare(long idHash, long fingerprint, ObjectNode record) {
         pass.rows++;
         int slot = pass.accepted.see(idHash);
         if (slot < 0) {
             pass.created++;
         } else if (!pass.accepted.sameRecord(slot, fingerprint)) {
             pass.updated++;
+            if (activeStatus != null && !activeStatus.equals(record.path("status").asText(null))
+                    && activeStatus.equals(pass.accepted.record(slot, json).path("status").asText(null))) {
+                pass.deactivated++;
+            }
         }
     }
 

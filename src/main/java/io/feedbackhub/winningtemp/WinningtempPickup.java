@@ -177,7 +177,7 @@ public class WinningtempPickup implements AggregationStrategy {
             }
             SnapshotFile csv = new SnapshotFile(camel, file.entity(), file.entity().header(config), config.maxFieldLength());
             SnapshotReader reader = new SnapshotReader(json, csv, new RowRules(file.entity(), config, today), snapshot.report,
-                    quarantine, pass, groups, segments);
+                    quarantine, pass, groups, segments, config.statuses().get(0).trim());
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file.local()), 64 * 1024)) {
                 reader.read(in);
             } catch (SnapshotRejected.Structural e) {
@@ -205,10 +205,12 @@ public class WinningtempPickup implements AggregationStrategy {
     private void guard(Snapshot snapshot, boolean confirm) {
         for (SnapshotReader.Pass pass : snapshot.passes) {
             long managed = pass.accepted.size();
-            long removed = pass.removed();
+            // a mass deactivation does as much harm as a mass removal
+            long removed = pass.removed() + pass.deactivated;
             if (managed > 0 && removed * 100 > (long) config.maxRemovalPercent() * managed) {
-                String figures = pass.entity.label() + ": " + removed + " of " + managed + " would be removed ("
-                        + (removed * 100 / managed) + "%), more than hub.winningtemp.max-removal-percent=" + config.maxRemovalPercent();
+                String figures = pass.entity.label() + ": " + removed + " of " + managed + " would be removed"
+                        + (pass.deactivated > 0 ? " (" + pass.removed() + ") or deactivated (" + pass.deactivated + ")" : "")
+                        + " (" + (removed * 100 / managed) + "%), more than hub.winningtemp.max-removal-percent=" + config.maxRemovalPercent();
                 if (confirm) {
                     LOG.warnf("winningtemp: applying a confirmed mass removal, %s", figures);
                 } else {

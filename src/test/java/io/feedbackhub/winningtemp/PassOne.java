@@ -41,6 +41,10 @@ public final class PassOne {
             return pass.removed();
         }
 
+        public long deactivated() {
+            return pass.deactivated;
+        }
+
         public Set<String> ids() {
             return pass.ids;
         }
@@ -79,7 +83,8 @@ public final class PassOne {
                 SnapshotIndex.load(dir.resolve(entity.label() + ".jsonl"), json));
         SnapshotReport report = new SnapshotReport();
         SnapshotReader reader = new SnapshotReader(json, new SnapshotFile(camel, entity, entity.header(config), config.maxFieldLength()),
-                new RowRules(entity, config, today), report, config.quarantineBadRows(), pass, groups, segments);
+                new RowRules(entity, config, today), report, config.quarantineBadRows(), pass, groups, segments,
+                config.statuses().get(0));
         String structural = null;
         try {
             reader.read(content);

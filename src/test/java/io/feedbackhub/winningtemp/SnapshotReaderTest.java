@@ -267,6 +267,17 @@ class SnapshotReaderTest {
     }
 
     @Test
+    void activeUsersTurnedInactiveAreCountedForTheGuard() throws Exception {
+        Read dayOne = users(USERS_HEADER, user("u-1", "asa", "g-1", "Active"), user("u-2", "bo", "g-1", "Inactive"),
+                user("u-3", "cy", "g-1", "Active"));
+        dayOne.result().promote(dir);
+        Read dayTwo = users(USERS_HEADER, user("u-1", "asa", "g-1", "Inactive"), user("u-2", "bo", "g-1", "Active"),
+                user("u-3", "cy", "g-1", "Active").replace("Engineer", "Lead"));
+        assertThat(dayTwo.pass().updated).isEqualTo(3);
+        assertThat(dayTwo.result().deactivated()).isEqualTo(1);
+    }
+
+    @Test
     void aLineLongerThanAnyRowIsStructural() {
         byte[] content = (USERS_HEADER + "\n" + "x".repeat(200_000) + "\n").getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> {
