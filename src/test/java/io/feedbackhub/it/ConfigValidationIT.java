@@ -35,6 +35,7 @@ class ConfigValidationIT {
             "HUB_CATALOG_TOPIC_PREFIX | bad prefix/ | hub.catalog.topic-prefix: may hold only",
             "HUB_DEMO_INPUT_DIR   | ''             | hub.demo.input-dir: is required by file:src/test/resources/routes/demo.camel.yaml",
             "HUB_WOOTRIC_ENABLED  | true           | hub.wootric.start-date: is required when hub.wootric.enabled=true",
+            "HUB_WINNINGTEMP_ENABLED | true        | hub.winningtemp.sftp.known-hosts-file: is required when hub.winningtemp.enabled=true",
             "FILE                 | hub.datadir=/tmp/x | hub.datadir: is not a setting of the hub",
     })
     void aBadValueStopsTheHubNamingTheProperty(String variable, String value, String expectedLine) throws Exception {

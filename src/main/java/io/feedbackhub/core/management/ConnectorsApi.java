@@ -22,7 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /hub/connectors} on the management port: what each connector is, whether it runs, its
- * last run; and {@code POST /hub/connectors/{name}/run?mode=incremental|full} to run one now.
+ * last run; and {@code POST /hub/connectors/{name}/run?mode=incremental|full} to run one now. Other
+ * query parameters of a run request are passed to the run as options ({@link ConnectorRuns#OPTIONS}).
  */
 @ApplicationScoped
 public class ConnectorsApi {
@@ -53,7 +54,10 @@ public class ConnectorsApi {
     private void run(RoutingContext ctx) {
         try {
             String mode = ctx.queryParams().contains("mode") ? ctx.queryParams().get("mode") : "incremental";
-            Run run = runs.start(ctx.pathParam("name"), mode, "manual");
+            Map<String, String> options = new LinkedHashMap<>();
+            ctx.queryParams().names().stream().filter(name -> !name.equals("mode"))
+                    .forEach(name -> options.put(name, ctx.queryParams().get(name)));
+            Run run = runs.start(ctx.pathParam("name"), mode, "manual", options);
             send(ctx, 202, Map.of("runId", run.id()));
         } catch (RunRejected rejected) {
             int status = switch (rejected.reason()) {

@@ -41,6 +41,11 @@ public class ConnectorRuns {
     public static final String RUN_ID = "HubRunId";
     public static final String RUN_MODE = "HubRunMode";
     public static final String CONNECTOR = "HubConnector";
+    /**
+     * A manual run's extra query parameters ({@code Map<String, String>}, empty if none), for a
+     * connector that takes options; the others ignore them.
+     */
+    public static final String OPTIONS = "HubRunOptions";
 
     private static final Logger LOG = Logger.getLogger(ConnectorRuns.class);
 
@@ -59,13 +64,19 @@ public class ConnectorRuns {
 
     /** Starts a run in the background and returns it at once. */
     public Run start(String connectorName, String modeText, String trigger) {
+        return start(connectorName, modeText, trigger, Map.of());
+    }
+
+    /** Starts a run with options (see {@link #OPTIONS}) in the background and returns it at once. */
+    public Run start(String connectorName, String modeText, String trigger, Map<String, String> options) {
         Connector connector = registry.find(connectorName)
                 .orElseThrow(() -> new RunRejected(RunRejected.Reason.UNKNOWN_CONNECTOR, "no connector named " + connectorName));
         RunMode mode = RunMode.parse(modeText).orElseThrow(() -> new RunRejected(RunRejected.Reason.BAD_MODE,
                 "mode must be incremental or full, not " + modeText));
         Run run = claim(connector, mode, trigger);
         try {
-            executor().submit(() -> execute(run, connector));
+            Map<String, String> runOptions = Map.copyOf(options);
+            executor().submit(() -> execute(run, connector, runOptions));
         } catch (RejectedExecutionException stopping) {
             finish(run, new IllegalStateException(RunLog.INTERRUPTED));
             throw new RunRejected(RunRejected.Reason.ALREADY_RUNNING, "the hub is stopping");
@@ -128,13 +139,14 @@ public class ConnectorRuns {
         return run;
     }
 
-    private void execute(Run run, Connector connector) {
+    private void execute(Run run, Connector connector, Map<String, String> options) {
         Exception failure;
         try {
             Exchange exchange = new DefaultExchange(camel);
             exchange.setProperty(RUN_ID, run.id());
             exchange.setProperty(RUN_MODE, run.mode().label());
             exchange.setProperty(CONNECTOR, run.connector());
+            exchange.setProperty(OPTIONS, options);
             failure = producer().send(connector.runEndpoint(), exchange).getException();
             if (failure == null && (camel.isStopping() || camel.isStopped())) {
                 // a graceful stop can end a route's loops early without an error: never take that for a complete run
