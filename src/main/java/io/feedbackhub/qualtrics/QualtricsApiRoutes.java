@@ -47,6 +47,8 @@ public class QualtricsApiRoutes extends RouteBuilder {
 
     public static final String API = "direct:qualtrics-api";
     public static final String CREATE = "direct:qualtrics-api-create";
+    /** A survey response a webhook announced: 202 "not yet available" and 404 are waited out for hub.qualtrics.response-wait. */
+    public static final String RESPONSE = "direct:qualtrics-response";
     static final String TOKEN = "direct:qualtrics-token";
     /** The answer's status (from meta.httpStatus where it says more than the HTTP status). */
     public static final String STATUS = "qualtricsStatus";
@@ -54,6 +56,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
     public static final String NOT_FOUND_IS_ANSWER = "qualtricsNotFoundIsAnswer";
     static final String GROUP = "qualtrics";
     private static final String ATTEMPT = "direct:qualtrics-api-attempt";
+    private static final String RESPONSE_ATTEMPT = "direct:qualtrics-response-attempt";
     private static final String AUTH = "qualtricsAuth";
     private static final String RECONCILED = "qualtricsReconciled";
     private static final Pattern PROXIED = Pattern.compile("use this host instead:\\s*([A-Za-z0-9.\\-]+)");
@@ -107,12 +110,33 @@ public class QualtricsApiRoutes extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
         token.to(ATTEMPT);
 
+        RouteDefinition response = route(RESPONSE, "qualtrics-response");
+        response.onException(ResponseNotReady.class).maximumRedeliveries(retriesWithin(config.responseWait().toMillis(), backoff))
+                .redeliveryDelay(backoff).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
+                .retryAttemptedLogLevel(LoggingLevel.DEBUG).logStackTrace(false).end();
+        response.to(RESPONSE_ATTEMPT);
+        from(RESPONSE_ATTEMPT).routeId("qualtrics-response-attempt").routeGroup(GROUP).errorHandler(noErrorHandler())
+                .setProperty(NOT_FOUND_IS_ANSWER, constant(true))
+                .to(API)
+                .to("bean:qualtricsResponses?method=ready");
+
         from(ATTEMPT).routeId("qualtrics-api-attempt").routeGroup(GROUP).errorHandler(noErrorHandler())
                 .process(this::prepare)
                 .choice()
                     .when(exchangeProperty(RECONCILED).isNotNull()).process(this::answerReconciled)
                     .otherwise().to(endpoint).process(this::check)
                 .end();
+    }
+
+    /** How many doubling backoffs (capped at a minute) it takes to wait at least {@code wait}. */
+    static int retriesWithin(long wait, long first) {
+        int retries = 0;
+        long waited = 0;
+        for (long delay = Math.max(1, first); waited < wait; delay = Math.min(delay * 2, Math.max(first, 60_000))) {
+            waited += delay;
+            retries++;
+        }
+        return retries;
     }
 
     private RouteDefinition route(String uri, String id) {
