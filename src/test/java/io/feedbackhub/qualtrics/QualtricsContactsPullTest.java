@@ -50,9 +50,10 @@ class QualtricsContactsPullTest {
         IntStream.range(0, 2500).forEach(i -> fake.addContact("ext-" + i, "c" + i + "@example.com"));
         int[] odd = {87, 79, 77};
         fake.pageSizes = n -> odd[n % odd.length];
-        // a 429 with and one without Retry-After, a 500 and a 503 on the way: retried, nothing lost
-        fake.inject(FakeQualtrics.Fault.tooMany("GET", "/contacts", "1"), FakeQualtrics.Fault.tooMany("GET", "/contacts", null),
-                FakeQualtrics.Fault.status("GET", "/contacts", 500), FakeQualtrics.Fault.status("GET", "/contacts", 503));
+        // a 429 without and one with Retry-After, a 500 and a 503 on the way: retried, nothing lost
+        fake.inject(FakeQualtrics.Fault.tooMany("GET", "/contacts", null), FakeQualtrics.Fault.status("GET", "/contacts", 500),
+                FakeQualtrics.Fault.status("GET", "/contacts", 503), FakeQualtrics.Fault.tooMany("GET", "/contacts", "1"));
+        long started = System.nanoTime();
 
         Map<String, Object> run = HubRuns.runToEnd("qualtrics", "full");
 
@@ -69,6 +70,7 @@ class QualtricsContactsPullTest {
         assertThat(first.path("creationDate").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         assertThat(first.path("_synced_at").isTextual()).isTrue();
         assertThat(fake.served429.get()).isGreaterThanOrEqualTo(2);
+        assertThat(System.nanoTime() - started).as("Retry-After: 1 was waited for").isGreaterThan(1_000_000_000L);
         assertThat(((Number) run.get("requests")).intValue()).isGreaterThanOrEqualTo(2500 + 31);
     }
 
