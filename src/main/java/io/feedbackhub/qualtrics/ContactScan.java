@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Where a contacts pull is: the next page to read, following Qualtrics' {@code nextPage} URL
  * verbatim (never rebuilt from a skipToken), until it is null or empty. A nextPage seen before
- * would loop forever, and one on another host would take the token there: both fail the run.
+ * would loop forever, and one on another host would take the token there: both fail the run. A
+ * short page is no end; only a missing nextPage is.
  */
 public final class ContactScan {
 
@@ -44,7 +45,8 @@ public final class ContactScan {
 
     /** After a page: where the next one is, from its nextPage. */
     public void follow(String nextPage) {
-        if (nextPage == null || nextPage.isBlank() || (limit != null && taken >= limit)) {
+        // "string" is what Qualtrics' API mock sends for the last page
+        if (nextPage == null || nextPage.isBlank() || nextPage.equals("string") || (limit != null && taken >= limit)) {
             next = null;
             return;
         }

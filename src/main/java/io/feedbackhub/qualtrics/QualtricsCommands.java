@@ -1,8 +1,10 @@
 package io.feedbackhub.qualtrics;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,6 +14,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +36,9 @@ public class QualtricsCommands {
     public static final String RESULTS_TABLE = "qualtrics_command_results";
     static final String COMMAND = "qualtricsCommand";
     static final String OUTCOME = "qualtricsOutcome";
+    /** Set on a command from the commands topic: trusted by the cluster's ACLs, and its id. */
+    static final String FROM_TOPIC = "qualtricsCommandFromTopic";
+    private static final String COMMAND_ID = "qualtricsCommandId";
     private static final Pattern CONTACT = Pattern.compile("/qualtrics/contacts/(CID_[A-Za-z0-9]+)/?");
     private static final Pattern BY_EXT_REF = Pattern.compile("/qualtrics/contacts/by-ext-ref/([^/]+)/?");
 
@@ -58,8 +65,33 @@ public class QualtricsCommands {
     public record Outcome(String command, int status, String body, String qualtricsId, String error) {
     }
 
-    /** Bearer {@code hub.api.token}, compared in constant time; anything else is a 401. */
+    /**
+     * A message of the commands topic as the HTTP request it stands for: method, path, the query
+     * parameters the API reads, the body as JSON text. A message that is no command is a 400 result.
+     */
+    public void fromTopic(Exchange exchange) {
+        String kafkaKey = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
+        JsonNode message = client.parse(exchange.getMessage().getBody(String.class));
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        exchange.setProperty(FROM_TOPIC, true);
+        exchange.setProperty(COMMAND_ID, message.path("id").asText(kafkaKey));
+        out.setHeader(Exchange.HTTP_METHOD, message.path("method").asText("").toUpperCase(Locale.ROOT));
+        out.setHeader(Exchange.HTTP_PATH, message.path("path").asText(""));
+        for (String param : new String[] {"directoryId", "limit"}) {
+            if (message.path("query").hasNonNull(param)) {
+                out.setHeader(param, message.path("query").path(param).asText());
+            }
+        }
+        JsonNode body = message.path("body");
+        out.setBody(body.isMissingNode() || body.isNull() ? null : body.toString());
+    }
+
+    /** Bearer {@code hub.api.token}, compared in constant time; anything else is a 401. Topic commands are trusted. */
     public void authorize(Exchange exchange) {
+        if (exchange.getProperty(FROM_TOPIC, false, Boolean.class)) {
+            return;
+        }
         String header = exchange.getMessage().getHeader("Authorization", "", String.class);
         String expected = "Bearer " + hub.api().token().orElse("");
         if (hub.api().token().isEmpty() || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
@@ -69,8 +101,8 @@ public class QualtricsCommands {
 
     /** The HTTP request as a command; a path or method the API does not have is a 404 or 405. */
     public void read(Exchange exchange) {
-        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
-        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "", String.class);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class);
         String directory = exchange.getMessage().getHeader("directoryId", config.directoryId().orElse(""), String.class);
         if (!directory.matches("POOL_[A-Za-z0-9]+")) {
             throw CommandRejected.field("directoryId", "must be a directory id (POOL_...)");
@@ -88,7 +120,7 @@ public class QualtricsCommands {
             if (!method.equals("PUT")) {
                 throw new CommandRejected(405, "upsert by extRef is a PUT");
             }
-            String extRef = java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+            String extRef = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
             if (extRef.isBlank()) {
                 throw CommandRejected.field("extRef", "must not be empty");
             }
@@ -162,9 +194,9 @@ public class QualtricsCommands {
         exchange.setProperty(OUTCOME, new Outcome(command.name(), answered ? failure.status() : 504, body, null, failure.getMessage()));
     }
 
-    /** A command that reached the point of being understood is recorded; an unauthorised call is not. */
+    /** An authorised HTTP command that was understood, and every topic command, is recorded; an unauthorised call is not. */
     public boolean recorded(Exchange exchange) {
-        return exchange.getProperty(COMMAND) != null;
+        return exchange.getProperty(COMMAND) != null || exchange.getProperty(FROM_TOPIC, false, Boolean.class);
     }
 
     /** The record of a command in qualtrics_command_results: no bodies (they hold personal data). */
@@ -172,6 +204,8 @@ public class QualtricsCommands {
         Outcome outcome = exchange.getProperty(OUTCOME, Outcome.class);
         JsonNode answer = client.parse(outcome.body());
         ObjectNode record = json.createObjectNode().put("id", UUID.randomUUID().toString()).put("command", outcome.command())
+                .put("source", exchange.getProperty(FROM_TOPIC, false, Boolean.class) ? "kafka" : "http")
+                .put("commandId", exchange.getProperty(COMMAND_ID, String.class))
                 .put("at", Instant.now().toString()).put("status", outcome.status()).put("qualtricsId", outcome.qualtricsId())
                 .put("requestId", answer.path("meta").path("requestId").asText(null))
                 .put("errorCode", answer.path("meta").path("error").path("errorCode").asText(null))

@@ -68,6 +68,13 @@ public interface QualtricsConfig {
 
     Webhook webhook();
 
+    /** A Kafka topic the same commands may also arrive on (needs hub.kafka.brokers); unset: none. */
+    Optional<String> commandsTopic();
+
+    /** The consumer group reading the commands topic. */
+    @WithDefault("feedback-hub-qualtrics-commands")
+    String commandsGroup();
+
     interface Webhook {
         /** Surveys (SV_...) whose completed responses are subscribed to at start. */
         Optional<List<String>> surveyIds();

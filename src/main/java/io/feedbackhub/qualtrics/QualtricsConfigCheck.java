@@ -63,6 +63,8 @@ public class QualtricsConfigCheck implements ConnectorConfigCheck {
                     + " at least 16 characters");
         }
         checkWebhook(problems);
+        config.commandsTopic().filter(topic -> hub.kafka().brokers().isEmpty())
+                .ifPresent(topic -> problems.add("hub.qualtrics.commands-topic", "needs hub.kafka.brokers (the Kafka cluster it is on)"));
     }
 
     private void checkWebhook(ConfigProblems problems) {
