@@ -52,8 +52,8 @@ public class QualtricsApiRoutes extends RouteBuilder {
     static final String TOKEN = "direct:qualtrics-token";
     /** The answer's status (from meta.httpStatus where it says more than the HTTP status). */
     public static final String STATUS = "qualtricsStatus";
-    /** Set on a request whose 404 is an answer (a look-up), not an error. */
-    public static final String NOT_FOUND_IS_ANSWER = "qualtricsNotFoundIsAnswer";
+    /** Set on a request whose 404 is an answer (a response not there yet), not an error. */
+    static final String NOT_FOUND_IS_ANSWER = "qualtricsNotFoundIsAnswer";
     static final String GROUP = "qualtrics";
     private static final String ATTEMPT = "direct:qualtrics-api-attempt";
     private static final String RESPONSE_ATTEMPT = "direct:qualtrics-response-attempt";

@@ -29,28 +29,22 @@ public class QualtricsClient {
     }
 
     public Answer call(QualtricsRequest request) {
-        return call(QualtricsApiRoutes.API, request, false, null);
-    }
-
-    /** A call whose 404 is an answer (Answer.status 404), not an error. */
-    public Answer lookup(QualtricsRequest request) {
-        return call(QualtricsApiRoutes.API, request, true, null);
+        return call(QualtricsApiRoutes.API, request, null);
     }
 
     /** A call counted for the run the exchange belongs to. */
     public Answer call(QualtricsRequest request, Exchange run) {
-        return call(QualtricsApiRoutes.API, request, false, run);
+        return call(QualtricsApiRoutes.API, request, run);
     }
 
     /** A contact create, reconciled by its extRef before any retry. */
     public Answer create(QualtricsRequest request) {
-        return call(QualtricsApiRoutes.CREATE, request, false, null);
+        return call(QualtricsApiRoutes.CREATE, request, null);
     }
 
-    private Answer call(String endpoint, QualtricsRequest request, boolean notFoundIsAnswer, Exchange run) {
+    private Answer call(String endpoint, QualtricsRequest request, Exchange run) {
         Exchange answer = producer.request(endpoint, exchange -> {
             exchange.setProperty(QualtricsRequest.PROPERTY, request);
-            exchange.setProperty(QualtricsApiRoutes.NOT_FOUND_IS_ANSWER, notFoundIsAnswer);
             if (run != null) {
                 exchange.setProperty(ConnectorRuns.RUN_ID, run.getProperty(ConnectorRuns.RUN_ID));
                 exchange.setProperty(ConnectorRuns.CONNECTOR, run.getProperty(ConnectorRuns.CONNECTOR));

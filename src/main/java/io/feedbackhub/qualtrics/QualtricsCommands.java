@@ -16,6 +16,7 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,8 @@ public class QualtricsCommands {
     private static final String COMMAND_ID = "qualtricsCommandId";
     private static final Pattern CONTACT = Pattern.compile("/qualtrics/contacts/(CID_[A-Za-z0-9]+)/?");
     private static final Pattern BY_EXT_REF = Pattern.compile("/qualtrics/contacts/by-ext-ref/([^/]+)/?");
+
+    private static final Logger LOG = Logger.getLogger(QualtricsCommands.class);
 
     @Inject
     HubConfig hub;
@@ -192,6 +195,16 @@ public class QualtricsCommands {
         boolean answered = failure.answer() != null && failure.status() > 0;
         String body = answered ? failure.answer() : json.createObjectNode().put("error", failure.getMessage()).toString();
         exchange.setProperty(OUTCOME, new Outcome(command.name(), answered ? failure.status() : 504, body, null, failure.getMessage()));
+    }
+
+    /** Anything else (a looping nextPage, say): a 500 naming the cause, recorded like any outcome. */
+    public void broken(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warnf("qualtrics: a command failed: %s", failure.getMessage());
+        Command command = exchange.getProperty(COMMAND, Command.class);
+        String message = "the hub could not carry out the command: " + failure.getMessage();
+        exchange.setProperty(OUTCOME, new Outcome(command == null ? null : command.name(), 500,
+                json.createObjectNode().put("error", message).toString(), null, message));
     }
 
     /** An authorised HTTP command that was understood, and every topic command, is recorded; an unauthorised call is not. */

@@ -64,7 +64,12 @@ public class QualtricsContacts {
     public QualtricsClient.Answer create(String directory, JsonNode body) {
         ObjectNode contact = forCreate(body);
         String extRef = contact.path("extRef").asText(null);
-        return client.create(QualtricsRequest.send("POST", path(directory), contact.toString()).withExtRef(extRef));
+        try {
+            return client.create(QualtricsRequest.send("POST", path(directory), contact.toString()).withExtRef(extRef));
+        } catch (QualtricsException.Retryable unclear) {
+            throw new QualtricsException.Retryable(unclear.status(), unclear.getMessage() + "; the contact may have been created"
+                    + (extRef == null ? " (without an extRef it cannot be looked up, so it was not tried again)" : ""), unclear.answer());
+        }
     }
 
     public QualtricsClient.Answer get(String directory, String contactId) {

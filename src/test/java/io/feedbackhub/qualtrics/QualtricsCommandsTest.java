@@ -119,7 +119,24 @@ class QualtricsCommandsTest {
     }
 
     @Test
-    void aCreateWhoseFirstTryFailedWithout_committingIsTriedAgain() {
+    void aCreateThatTimedOutIsFoundByItsExtRefAndNotRepeated() {
+        // the fake carries the create out and answers after the hub's 3 s request timeout
+        fake.inject(FakeQualtrics.Fault.slowAfterCommit("POST", "/contacts", 3_500));
+        authorised().body("{\"firstName\":\"Slow\",\"email\":\"slow@example.com\",\"extRef\":\"cmd-timeout\"}")
+                .post("/qualtrics/contacts").then().statusCode(200).body("result.id", startsWith("CID_"));
+        assertThat(fake.contacts().stream().filter(c -> c.path("extRef").asText().equals("cmd-timeout"))).hasSize(1);
+    }
+
+    @Test
+    void aCreateWithoutExtRefThatGot504IsNotRepeatedAndSaysSo() {
+        fake.inject(FakeQualtrics.Fault.gatewayTimeoutAfterCommit("POST", "/contacts"));
+        authorised().body("{\"firstName\":\"NoRef\",\"email\":\"noref@example.com\"}")
+                .post("/qualtrics/contacts").then().statusCode(504).body("meta.httpStatus", startsWith("504"));
+        assertThat(fake.contacts().stream().filter(c -> c.path("email").asText().equals("noref@example.com"))).hasSize(1);
+    }
+
+    @Test
+    void aCreateWhoseFirstTryFailedWithoutCommittingIsTriedAgain() {
         fake.inject(FakeQualtrics.Fault.status("POST", "/contacts", 503), FakeQualtrics.Fault.tooMany("POST", "/contacts", "0"));
         authorised().body("{\"firstName\":\"Retry\",\"email\":\"retry@example.com\",\"extRef\":\"cmd-503\"}")
                 .post("/qualtrics/contacts").then().statusCode(200).body("result.id", startsWith("CID_"));

@@ -59,6 +59,9 @@ public final class FakeQualtrics implements AutoCloseable {
             "language", "unsubscribed");
     private static final Pattern UTC = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Page size the server allows at most (it clamps bigger asks). */
+    private static final int MAX_PAGE_SIZE = 100;
+    private static final long TOKEN_LIFETIME_SECONDS = 3600;
 
     /** One injected answer, used once by the next request it matches. */
     public record Fault(String method, String pathPart, int status, String retryAfter, boolean afterCommit, long delayMillis) {
@@ -93,15 +96,12 @@ public final class FakeQualtrics implements AutoCloseable {
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    /** Page size the server allows at most (it clamps bigger asks). */
-    public volatile int maxPageSize = 100;
     /** Rows of page n (0-based) given the asked size: odd sizes as real servers send them. */
     public volatile IntUnaryOperator pageSizes = n -> -1;
     /** Every nextPage points back at the first page after this many pages (a server bug); -1 = never. */
     public volatile int loopAfterPages = -1;
     /** A meta.notice on every answer (wrong datacenter proxying), or null. */
     public volatile String notice;
-    public volatile long tokenLifetimeSeconds = 3600;
     /** Every request: "METHOD /path?query". */
     public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     public final AtomicInteger tokenRequests = new AtomicInteger();
@@ -363,7 +363,7 @@ public final class FakeQualtrics implements AutoCloseable {
 
     private Answer listContacts(Map<String, String> query) {
         int asked = Math.max(1, Integer.parseInt(query.getOrDefault("pageSize", "100")));
-        int size = Math.min(asked, maxPageSize);
+        int size = Math.min(asked, MAX_PAGE_SIZE);
         int offset = 0;
         int page = 0;
         if (query.containsKey("skipToken")) {
@@ -597,9 +597,9 @@ public final class FakeQualtrics implements AutoCloseable {
             return;
         }
         String token = UUID.randomUUID().toString();
-        bearerTokens.put(token, System.currentTimeMillis() + tokenLifetimeSeconds * 1000);
+        bearerTokens.put(token, System.currentTimeMillis() + TOKEN_LIFETIME_SECONDS * 1000);
         byte[] bytes = JSON.createObjectNode().put("access_token", token).put("token_type", "Bearer")
-                .put("expires_in", tokenLifetimeSeconds).put("scope", form.getOrDefault("scope", "")).toString().getBytes(StandardCharsets.UTF_8);
+                .put("expires_in", TOKEN_LIFETIME_SECONDS).put("scope", form.getOrDefault("scope", "")).toString().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, bytes.length);
         exchange.getResponseBody().write(bytes);
