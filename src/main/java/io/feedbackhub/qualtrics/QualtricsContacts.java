@@ -42,7 +42,7 @@ public class QualtricsContacts {
         }
         String query = QualtricsRequest.query(Map.of("pageSize", String.valueOf(Math.min(limit, config.pageSize())),
                 "useNewPaginationScheme", "true"));
-        ContactScan scan = new ContactScan(config.host().orElseThrow(), QualtricsRequest.get(path(directory), query), limit);
+        PageScan scan = new PageScan(config.host().orElseThrow(), QualtricsRequest.get(path(directory), query), limit);
         ArrayNode elements = json.createArrayNode();
         QualtricsClient.Answer last = null;
         while (scan.hasNext()) {

@@ -49,7 +49,7 @@ public class QualtricsContactsPull {
         query.put("pageSize", String.valueOf(config.pageSize()));
         query.put("useNewPaginationScheme", "true");
         QualtricsRequest first = QualtricsRequest.get(contactsPath(directory), QualtricsRequest.query(query));
-        exchange.setProperty(SCAN, new ContactScan(config.host().orElseThrow(), first, config.contactsLimit().orElse(null)));
+        exchange.setProperty(SCAN, new PageScan(config.host().orElseThrow(), first, config.contactsLimit().orElse(null)));
         catalogHeaders(exchange);
         exchange.getMessage().setBody(null);
     }
@@ -60,7 +60,7 @@ public class QualtricsContactsPull {
 
     /** A page's rows as catalog records (up to the limit); the scan moves on to its nextPage. */
     public void readPage(Exchange exchange) throws Exception {
-        ContactScan scan = scan(exchange);
+        PageScan scan = scan(exchange);
         JsonNode result = json.readTree(exchange.getMessage().getBody(String.class)).path("result");
         JsonNode elements = result.path("elements");
         if (!elements.isArray()) {
@@ -103,8 +103,8 @@ public class QualtricsContactsPull {
         return "/directories/" + directory + "/contacts";
     }
 
-    private static ContactScan scan(Exchange exchange) {
-        return exchange.getProperty(SCAN, ContactScan.class);
+    private static PageScan scan(Exchange exchange) {
+        return exchange.getProperty(SCAN, PageScan.class);
     }
 
     private static void catalogHeaders(Exchange exchange) {

@@ -1,5 +1,6 @@
 package io.feedbackhub.qualtrics;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +45,13 @@ public class QualtricsSubscriptions {
             return;
         }
         String url = config.webhook().publicUrl().orElseThrow();
-        JsonNode existing = client.call(QualtricsRequest.get("/eventsubscriptions", null)).result().path("elements");
+        List<JsonNode> existing = new ArrayList<>();
+        PageScan pages = new PageScan(config.host().orElseThrow(), QualtricsRequest.get("/eventsubscriptions", null), null);
+        while (pages.hasNext()) {
+            JsonNode result = client.call(pages.next()).result();
+            result.path("elements").forEach(existing::add);
+            pages.follow(result.path("nextPage").isTextual() ? result.path("nextPage").asText() : null);
+        }
         for (String survey : surveys) {
             String topic = TOPIC + survey;
             boolean there = false;

@@ -79,6 +79,8 @@ class QualtricsIT {
             assertThat(fake.subscriptions()).hasSize(1);
             assertThat(HubRuns.table(data, "qualtrics_responses")).hasSize(1);
             assertThat(fake.requests.stream().filter(r -> r.contains("/responses/R_beforeRestart01"))).hasSize(1);
+            hub.stop();
+            assertThat(hub.output()).doesNotContain(FakeQualtrics.API_TOKEN).doesNotContain(SHARED_KEY).doesNotContain(HUB_TOKEN);
         }
     }
 

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class ContactScanTest {
+class PageScanTest {
 
     static final String HOST = "https://fra1.qualtrics.com";
     static final QualtricsRequest FIRST = QualtricsRequest.get("/directories/POOL_x/contacts", "pageSize=100");
 
     @Test
     void followsNextPageVerbatimUntilThereIsNone() {
-        ContactScan scan = new ContactScan(HOST, FIRST, null);
+        PageScan scan = new PageScan(HOST, FIRST, null);
         assertThat(scan.next()).isSameAs(FIRST);
         assertThat(scan.take(87)).isEqualTo(87);
         scan.follow(HOST + "/API/v3/directories/POOL_x/contacts?pageSize=100&skipToken=a%2Bb%3D&useNewPaginationScheme=true");
@@ -29,7 +29,7 @@ class ContactScanTest {
 
     @Test
     void stopsAtTheLimit() {
-        ContactScan scan = new ContactScan(HOST, FIRST, 150);
+        PageScan scan = new PageScan(HOST, FIRST, 150);
         assertThat(scan.take(100)).isEqualTo(100);
         scan.follow(HOST + "/API/v3/x?skipToken=1");
         assertThat(scan.take(100)).isEqualTo(50);
@@ -39,13 +39,13 @@ class ContactScanTest {
 
     @Test
     void refusesLoopsOtherHostsAndNonUrls() {
-        ContactScan scan = new ContactScan(HOST, FIRST, null);
+        PageScan scan = new PageScan(HOST, FIRST, null);
         scan.follow(HOST + "/API/v3/x?skipToken=1");
         assertThatThrownBy(() -> scan.follow(HOST + "/API/v3/x?skipToken=1")).hasMessageContaining("same nextPage twice");
-        assertThatThrownBy(() -> new ContactScan(HOST, FIRST, null).follow("https://evil.example.com/API/v3/x"))
+        assertThatThrownBy(() -> new PageScan(HOST, FIRST, null).follow("https://evil.example.com/API/v3/x"))
                 .hasMessageContaining("not the configured");
-        assertThatThrownBy(() -> new ContactScan(HOST, FIRST, null).follow("skipToken=abc")).hasMessageContaining("not a URL");
-        ContactScan mock = new ContactScan(HOST, FIRST, null);
+        assertThatThrownBy(() -> new PageScan(HOST, FIRST, null).follow("skipToken=abc")).hasMessageContaining("not a URL");
+        PageScan mock = new PageScan(HOST, FIRST, null);
         mock.follow("string");
         assertThat(mock.hasNext()).isFalse();
     }

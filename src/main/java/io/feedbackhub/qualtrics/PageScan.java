@@ -5,12 +5,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Where a contacts pull is: the next page to read, following Qualtrics' {@code nextPage} URL
- * verbatim (never rebuilt from a skipToken), until it is null or empty. A nextPage seen before
- * would loop forever, and one on another host would take the token there: both fail the run. A
- * short page is no end; only a missing nextPage is.
+ * Where a paged read (contacts, event subscriptions) is: the next page to read, following
+ * Qualtrics' {@code nextPage} URL verbatim (never rebuilt from a skipToken), until it is null or
+ * empty. A nextPage seen before would loop forever, and one on another host would take the token
+ * there: both fail the read. A short page is no end; only a missing nextPage is.
  */
-public final class ContactScan {
+public final class PageScan {
 
     private final String host;
     private final Integer limit;
@@ -18,7 +18,7 @@ public final class ContactScan {
     private QualtricsRequest next;
     private int taken;
 
-    public ContactScan(String host, QualtricsRequest first, Integer limit) {
+    public PageScan(String host, QualtricsRequest first, Integer limit) {
         this.host = host;
         this.next = first;
         this.limit = limit;
@@ -65,7 +65,7 @@ public final class ContactScan {
                     + "; not followed (the token would go there)");
         }
         if (!seen.add(nextPage)) {
-            throw new IllegalStateException("Qualtrics sent the same nextPage twice after " + taken + " contacts; stopped so as not to loop: " + nextPage);
+            throw new IllegalStateException("Qualtrics sent the same nextPage twice after " + taken + " rows; stopped so as not to loop: " + nextPage);
         }
         next = new QualtricsRequest("GET", uri.getRawPath(), uri.getRawQuery(), null, java.util.Map.of(), null);
     }
