@@ -34,7 +34,7 @@ import io.feedbackhub.core.run.ConnectorRuns;
  * (the {@code CamelRedeliveryDelay} header) or the backoff, a 401 of an OAuth token once with a new
  * token, and 5xx, timeouts and network errors with exponential backoff, but the last only for
  * reads and idempotent writes (PUT, DELETE): a POST that got no clear answer may have been carried
- * out. Any other 4xx fails at once.</li>
+ * out (and a PATCH need not be idempotent). Any other 4xx fails at once.</li>
  * <li>{@code direct:qualtrics-api-create}: a contact create. After a 5xx or a timeout it is tried
  * again only if the contact is not there: before each retry the contact is searched for by its
  * {@code extRef}, and if found that is the answer. Without an extRef it is not retried.</li>
@@ -88,7 +88,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
         RouteDefinition api = route(API, "qualtrics-api");
         common(api);
         api.onException(QualtricsException.Retryable.class, IOException.class)
-                .onWhen(exchange -> request(exchange).isRead() || !request(exchange).method().equals("POST"))
+                .onWhen(exchange -> request(exchange).isRepeatable())
                 .maximumRedeliveries(config.retries()).redeliveryDelay(backoff).useExponentialBackOff()
                 .backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();

@@ -32,8 +32,9 @@ public record QualtricsRequest(String method, String path, String query, String 
         return new QualtricsRequest(method, path, query, body, headers, value);
     }
 
-    public boolean isRead() {
-        return method.equals("GET") || path.endsWith("/contacts/search");
+    /** Whether sending it twice does no more than sending it once: reads (a search too), PUT, DELETE. */
+    public boolean isRepeatable() {
+        return method.equals("GET") || method.equals("PUT") || method.equals("DELETE") || path.endsWith("/contacts/search");
     }
 
     public static String query(Map<String, String> params) {

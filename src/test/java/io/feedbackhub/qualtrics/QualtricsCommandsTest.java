@@ -222,6 +222,18 @@ class QualtricsCommandsTest {
         assertThat(commandCalls()).isEqualTo(before);
     }
 
+    @Test
+    void aRawReadIsRetriedAfterA5xxButARawPostIsNot() {
+        fake.inject(FakeQualtrics.Fault.status("GET", "/distributions/sms", 503));
+        authorised().body("{\"method\":\"GET\",\"path\":\"/API/v3/distributions/sms\",\"query\":{\"surveyId\":\"SV_raw1\"}}")
+                .post("/qualtrics/api").then().statusCode(200);
+        fake.inject(FakeQualtrics.Fault.status("POST", "/distributions/sms", 500));
+        long posts = calls("POST /API/v3/distributions/sms");
+        authorised().body("{\"method\":\"POST\",\"path\":\"/API/v3/distributions/sms\",\"body\":{\"method\":\"Invite\"}}")
+                .post("/qualtrics/api").then().statusCode(500).body("meta.error.instanceId", equalTo("fake-instance-1"));
+        assertThat(calls("POST /API/v3/distributions/sms") - posts).as("a POST that may have gone through is not repeated").isEqualTo(1);
+    }
+
     void rejected(String path, String body, String field) {
         authorised().body(body).post(path).then().statusCode(400).body("field", equalTo(field));
     }
