@@ -23,6 +23,7 @@ import io.feedbackhub.core.catalog.Catalog;
 public class QualtricsResponses {
 
     public static final String TABLE = "qualtrics_responses";
+    public static final String DEAD_LETTERS = "qualtrics_dead_letters";
     static final String EVENT = "qualtricsEvent";
     /** The webhook's CompletedDate: UTC without a zone marker. */
     private static final DateTimeFormatter COMPLETED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -64,6 +65,18 @@ public class QualtricsResponses {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Catalog.TABLE, TABLE);
         exchange.getMessage().setHeader(Catalog.KEY_FIELD, "responseId");
+        exchange.getMessage().setBody(record);
+    }
+
+    /** A response Qualtrics never gave (or refused): the webhook's event and the cause, for an operator to follow up. */
+    public void deadLetter(Exchange exchange) {
+        JsonNode event = exchange.getProperty(EVENT, JsonNode.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        ObjectNode record = json.createObjectNode().put("id", event.path("ResponseID").asText()).put("kind", "response")
+                .put("surveyId", event.path("SurveyID").asText()).put("cause", cause == null ? null : cause.getMessage());
+        record.set("event", event);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Catalog.TABLE, DEAD_LETTERS);
         exchange.getMessage().setBody(record);
     }
 

@@ -94,6 +94,32 @@ class QualtricsWebhookTest {
     }
 
     @Test
+    void aResponseIsFetchedOnceQualtricsRecoversFromAnOutage() throws Exception {
+        fake.addResponse(FakeQualtricsServer.SURVEY, "R_duringOutage01", 0);
+        // more 500s than one fetch retries: the journal entry stays and is tried again later
+        for (int i = 0; i < 9; i++) {
+            fake.inject(FakeQualtrics.Fault.status("GET", "/responses/R_duringOutage01", 500));
+        }
+        assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_duringOutage01", FakeQualtricsServer.SHARED_KEY))
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows("R_duringOutage01").size() == 1);
+        assertThat(fake.requests.stream().filter(r -> r.contains("/responses/R_duringOutage01"))).hasSize(10);
+    }
+
+    @Test
+    void aResponseQualtricsNeverGivesIsADeadLetterWithItsCause() throws Exception {
+        assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_neverThere0001", FakeQualtricsServer.SHARED_KEY))
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> HubRuns.table(config.dataDir(), QualtricsResponses.DEAD_LETTERS).stream()
+                .anyMatch(r -> r.path("id").asText().equals("R_neverThere0001")));
+        JsonNode letter = HubRuns.table(config.dataDir(), QualtricsResponses.DEAD_LETTERS).stream()
+                .filter(r -> r.path("id").asText().equals("R_neverThere0001")).findFirst().orElseThrow();
+        assertThat(letter.path("cause").asText()).contains("404");
+        assertThat(letter.path("event").path("SurveyID").asText()).isEqualTo(FakeQualtricsServer.SURVEY);
+        assertThat(rows("R_neverThere0001")).isEmpty();
+    }
+
+    @Test
     void aBadlySignedDeliveryIs403AndLeavesNothing() throws Exception {
         fake.addResponse(FakeQualtricsServer.SURVEY, "R_forgedDelivery1", 0);
 
