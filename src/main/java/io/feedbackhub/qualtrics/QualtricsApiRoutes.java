@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 import org.jboss.logging.Logger;
@@ -73,6 +74,9 @@ public class QualtricsApiRoutes extends RouteBuilder {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    ProducerTemplate producer;
 
     private final Set<String> proxiedHosts = ConcurrentHashMap.newKeySet();
 
@@ -285,7 +289,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
         String filter = json.createObjectNode().set("filter", json.createObjectNode()
                 .put("filterType", "extRef").put("comparison", "eq").put("value", create.extRef())).toString();
         QualtricsRequest lookup = new QualtricsRequest("POST", search, null, filter, Map.of(), null);
-        Exchange answer = getContext().createProducerTemplate().request(API, e -> e.setProperty(QualtricsRequest.PROPERTY, lookup));
+        Exchange answer = producer.request(API, e -> e.setProperty(QualtricsRequest.PROPERTY, lookup));
         if (answer.getException() != null) {
             LOG.warnf("could not look up a contact after a failed create (%s); trying the create again", answer.getException().getMessage());
             return;

@@ -42,7 +42,6 @@ public class QualtricsCommands {
     private static final String COMMAND_ID = "qualtricsCommandId";
     private static final Pattern CONTACT = Pattern.compile("/qualtrics/contacts/(CID_[A-Za-z0-9]+)/?");
     private static final Pattern BY_EXT_REF = Pattern.compile("/qualtrics/contacts/by-ext-ref/([^/]+)/?");
-
     private static final Logger LOG = Logger.getLogger(QualtricsCommands.class);
 
     @Inject
