@@ -18,6 +18,8 @@ public interface HubConfig {
 
     Kafka kafka();
 
+    Api api();
+
     interface Catalog {
         @WithDefault("file")
         CatalogSink sink();
@@ -29,6 +31,14 @@ public interface HubConfig {
     interface Kafka {
         /** Bootstrap servers; required as soon as anything in the hub uses Kafka. */
         Optional<String> brokers();
+    }
+
+    interface Api {
+        /**
+         * The bearer token callers of the hub's command API on the public port must send
+         * ({@code Authorization: Bearer ...}); unset, the command API refuses every call.
+         */
+        Optional<String> token();
     }
 
     enum CatalogSink {

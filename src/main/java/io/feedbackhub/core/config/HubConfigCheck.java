@@ -31,7 +31,7 @@ import io.feedbackhub.core.connector.ConnectorRegistry;
 public class HubConfigCheck {
 
     static final Set<String> CORE_KEYS = new TreeSet<>(
-            List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers"));
+            List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers", "hub.api.token"));
 
     @Inject
     HubConfig hub;

@@ -1,4 +1,4 @@
-package io.feedbackhub.client.wootric;
+package io.feedbackhub.core.http;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;

@@ -1,0 +1,263 @@
+package io.feedbackhub.qualtrics;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.feedbackhub.core.catalog.Catalog;
+import io.feedbackhub.core.config.HubConfig;
+
+/**
+ * The steps of the command routes in {@code routes/qualtrics.camel.yaml}: who may call, which
+ * command a request is, carrying it out, the record in {@code qualtrics_command_results}, the reply.
+ * The reply is Qualtrics' own answer (status and envelope) wherever Qualtrics was called.
+ */
+@ApplicationScoped
+@Named("qualtricsCommands")
+public class QualtricsCommands {
+
+    public static final String RESULTS_TABLE = "qualtrics_command_results";
+    static final String COMMAND = "qualtricsCommand";
+    static final String OUTCOME = "qualtricsOutcome";
+    /** Set on a command from the commands topic: trusted by the cluster's ACLs, and its id. */
+    static final String FROM_TOPIC = "qualtricsCommandFromTopic";
+    private static final String COMMAND_ID = "qualtricsCommandId";
+    private static final Pattern CONTACT = Pattern.compile("/qualtrics/contacts/(CID_[A-Za-z0-9]+)/?");
+    private static final Pattern BY_EXT_REF = Pattern.compile("/qualtrics/contacts/by-ext-ref/([^/]+)/?");
+    private static final Logger LOG = Logger.getLogger(QualtricsCommands.class);
+
+    @Inject
+    HubConfig hub;
+
+    @Inject
+    QualtricsConfig config;
+
+    @Inject
+    QualtricsContacts contacts;
+
+    @Inject
+    QualtricsClient client;
+
+    @Inject
+    ObjectMapper json;
+
+    /** One command: its name (contacts.create ...), its target and its body. */
+    public record Command(String name, String directory, String target, int limit, JsonNode body) {
+    }
+
+    /** What the caller gets back, and what is recorded. */
+    public record Outcome(String command, int status, String body, String qualtricsId, String error) {
+    }
+
+    /**
+     * A message of the commands topic as the HTTP request it stands for: method, path, the query
+     * parameters the API reads, the body as JSON text. A message that is no command is a 400 result.
+     */
+    public void fromTopic(Exchange exchange) {
+        String kafkaKey = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
+        JsonNode message = client.parse(exchange.getMessage().getBody(String.class));
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        exchange.setProperty(FROM_TOPIC, true);
+        exchange.setProperty(COMMAND_ID, message.path("id").asText(kafkaKey));
+        out.setHeader(Exchange.HTTP_METHOD, message.path("method").asText("").toUpperCase(Locale.ROOT));
+        out.setHeader(Exchange.HTTP_PATH, message.path("path").asText(""));
+        for (String param : new String[] {"directoryId", "limit"}) {
+            if (message.path("query").hasNonNull(param)) {
+                out.setHeader(param, message.path("query").path(param).asText());
+            }
+        }
+        JsonNode body = message.path("body");
+        out.setBody(body.isMissingNode() || body.isNull() ? null : body.toString());
+    }
+
+    /** Bearer {@code hub.api.token}, compared in constant time; anything else is a 401. Topic commands are trusted. */
+    public void authorize(Exchange exchange) {
+        if (exchange.getProperty(FROM_TOPIC, false, Boolean.class)) {
+            return;
+        }
+        String header = exchange.getMessage().getHeader("Authorization", "", String.class);
+        String expected = "Bearer " + hub.api().token().orElse("");
+        if (hub.api().token().isEmpty() || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            throw new CommandRejected(401, "send Authorization: Bearer <hub.api.token>");
+        }
+    }
+
+    /** The HTTP request as a command; a path or method the API does not have is a 404 or 405. */
+    public void read(Exchange exchange) {
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "", String.class);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class);
+        String directory = exchange.getMessage().getHeader("directoryId", config.directoryId().orElse(""), String.class);
+        if (!directory.matches("POOL_[A-Za-z0-9]+")) {
+            throw CommandRejected.field("directoryId", "must be a directory id (POOL_...)");
+        }
+        JsonNode body = body(exchange, method);
+        Command command;
+        Matcher m;
+        if (path.matches("/qualtrics/contacts/?")) {
+            command = switch (method) {
+                case "GET" -> new Command("contacts.list", directory, null, limit(exchange), null);
+                case "POST" -> new Command("contacts.create", directory, null, 0, body);
+                default -> throw new CommandRejected(405, method + " is not allowed on /qualtrics/contacts (GET, POST)");
+            };
+        } else if ((m = BY_EXT_REF.matcher(path)).matches()) {
+            if (!method.equals("PUT")) {
+                throw new CommandRejected(405, "upsert by extRef is a PUT");
+            }
+            String extRef = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+            if (extRef.isBlank()) {
+                throw CommandRejected.field("extRef", "must not be empty");
+            }
+            command = new Command("contacts.upsert", directory, extRef, 0, body);
+        } else if ((m = CONTACT.matcher(path)).matches()) {
+            command = switch (method) {
+                case "GET" -> new Command("contacts.get", directory, m.group(1), 0, null);
+                case "PUT" -> new Command("contacts.update", directory, m.group(1), 0, body);
+                case "DELETE" -> new Command("contacts.delete", directory, m.group(1), 0, null);
+                default -> throw new CommandRejected(405, method + " is not allowed on a contact (GET, PUT, DELETE)");
+            };
+        } else if (path.matches("/qualtrics/distributions/(email|sms)/?") && method.equals("POST")) {
+            command = new Command(path.contains("sms") ? "distributions.sms" : "distributions.email", null, null, 0, body);
+        } else if (path.matches("/qualtrics/api/?") && method.equals("POST")) {
+            command = new Command("api", null, null, 0, body);
+        } else {
+            throw new CommandRejected(404, "no command " + method + " " + path);
+        }
+        exchange.setProperty(COMMAND, command);
+    }
+
+    /** Carries the command out; rules are checked before Qualtrics is called. */
+    public void execute(Exchange exchange) {
+        Command command = exchange.getProperty(COMMAND, Command.class);
+        QualtricsClient.Answer answer = switch (command.name()) {
+            case "contacts.list" -> contacts.list(command.directory(), command.limit());
+            case "contacts.create" -> contacts.create(command.directory(), command.body());
+            case "contacts.get" -> contacts.get(command.directory(), command.target());
+            case "contacts.update" -> contacts.update(command.directory(), command.target(), command.body());
+            case "contacts.delete" -> contacts.delete(command.directory(), command.target());
+            case "contacts.upsert" -> contacts.upsert(command.directory(), command.target(), command.body());
+            case "distributions.email" -> client.call(DistributionRules.email(command.body()));
+            case "distributions.sms" -> client.call(DistributionRules.sms(command.body()));
+            case "api" -> raw(command.body());
+            default -> throw new IllegalStateException("unknown command " + command.name());
+        };
+        String id = answer.result().path("id").asText(answer.result().path("distributionId").asText(command.target()));
+        exchange.setProperty(OUTCOME, new Outcome(command.name(), answer.status(), answer.body(), id, null));
+    }
+
+    /** The raw call's answer goes back as Qualtrics gave it, errors included. */
+    private QualtricsClient.Answer raw(JsonNode body) {
+        QualtricsRequest request = RawApiCall.read(body);
+        try {
+            return client.call(request);
+        } catch (QualtricsException e) {
+            if (e.answer() == null) {
+                throw e;
+            }
+            return new QualtricsClient.Answer(e.status(), e.answer(), client.parse(e.answer()));
+        }
+    }
+
+    public void rejected(Exchange exchange) {
+        CommandRejected rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, CommandRejected.class);
+        ObjectNode error = json.createObjectNode().put("error", rejected.getMessage());
+        if (rejected.field() != null) {
+            error.put("field", rejected.field());
+        }
+        Command command = exchange.getProperty(COMMAND, Command.class);
+        exchange.setProperty(OUTCOME, new Outcome(command == null ? null : command.name(), rejected.status(), error.toString(), null,
+                rejected.getMessage()));
+    }
+
+    /** Qualtrics refused or failed: its status and envelope go back; a call it never answered is a 504. */
+    public void failed(Exchange exchange) {
+        QualtricsException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, QualtricsException.class);
+        Command command = exchange.getProperty(COMMAND, Command.class);
+        boolean answered = failure.answer() != null && failure.status() > 0;
+        String body = answered ? failure.answer() : json.createObjectNode().put("error", failure.getMessage()).toString();
+        exchange.setProperty(OUTCOME, new Outcome(command.name(), answered ? failure.status() : 504, body, null, failure.getMessage()));
+    }
+
+    /** Anything else (a looping nextPage, say): a 500 naming the cause, recorded like any outcome. */
+    public void broken(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warnf("qualtrics: a command failed: %s", failure.getMessage());
+        Command command = exchange.getProperty(COMMAND, Command.class);
+        String message = "the hub could not carry out the command: " + failure.getMessage();
+        exchange.setProperty(OUTCOME, new Outcome(command == null ? null : command.name(), 500,
+                json.createObjectNode().put("error", message).toString(), null, message));
+    }
+
+    /** An authorised HTTP command that was understood, and every topic command, is recorded; an unauthorised call is not. */
+    public boolean recorded(Exchange exchange) {
+        return exchange.getProperty(COMMAND) != null || exchange.getProperty(FROM_TOPIC, false, Boolean.class);
+    }
+
+    /** The record of a command in qualtrics_command_results: no bodies (they hold personal data). */
+    public void result(Exchange exchange) {
+        Outcome outcome = exchange.getProperty(OUTCOME, Outcome.class);
+        JsonNode answer = client.parse(outcome.body());
+        ObjectNode record = json.createObjectNode().put("id", UUID.randomUUID().toString()).put("command", outcome.command())
+                .put("source", exchange.getProperty(FROM_TOPIC, false, Boolean.class) ? "kafka" : "http")
+                .put("commandId", exchange.getProperty(COMMAND_ID, String.class))
+                .put("at", Instant.now().toString()).put("status", outcome.status()).put("qualtricsId", outcome.qualtricsId())
+                .put("requestId", answer.path("meta").path("requestId").asText(null))
+                .put("errorCode", answer.path("meta").path("error").path("errorCode").asText(null))
+                .put("error", outcome.error());
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Catalog.TABLE, RESULTS_TABLE);
+        exchange.getMessage().setBody(record);
+    }
+
+    public void reply(Exchange exchange) {
+        Outcome outcome = exchange.getProperty(OUTCOME, Outcome.class);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, outcome.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (outcome.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
+        exchange.getMessage().setBody(outcome.body());
+    }
+
+    private int limit(Exchange exchange) {
+        String limit = exchange.getMessage().getHeader("limit", "100", String.class);
+        if (!limit.matches("\\d{1,6}")) {
+            throw CommandRejected.field("limit", "must be a number");
+        }
+        return Integer.parseInt(limit);
+    }
+
+    private JsonNode body(Exchange exchange, String method) {
+        if (method.equals("GET") || method.equals("DELETE")) {
+            return null;
+        }
+        String text = exchange.getMessage().getBody(String.class);
+        if (text == null || text.isBlank()) {
+            throw new CommandRejected(400, "the request has no body");
+        }
+        try {
+            return json.readTree(text);
+        } catch (Exception e) {
+            throw new CommandRejected(400, "the body is not valid JSON");
+        }
+    }
+}
