@@ -77,6 +77,8 @@ public final class StreamScan {
         this.windowEnd = Math.min(end, saturatedAdd(from, windowSeconds));
         this.done = from >= end;
         this.cursor = new Cursor(from, skip);
+        // a run cut off again inside that second must still remember what the first one delivered
+        this.idsBySecond.put(from, new HashSet<>(skip));
     }
 
     public boolean hasNext() {
@@ -149,6 +151,8 @@ public final class StreamScan {
                 page++;
                 moveCursor(last);
             } else if (stream.splitsByCreated()) {
+                // the 30th page's rows count as read too: without this a run resumed here wrote them twice
+                moveCursor(gte);
                 splitByCreated(gte);
             } else {
                 throw new IllegalStateException("more than " + (PER_PAGE * MAX_PAGE) + " " + stream.apiName()
