@@ -1,5 +1,6 @@
 package io.feedbackhub.qualtrics;
 
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -14,6 +15,9 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.files.DurableFiles;
 
 /**
  * The steps of {@code qualtrics-webhook}: Qualtrics' form-encoded event ({@code Topic}, {@code MSG},
@@ -31,6 +35,9 @@ public class QualtricsWebhook {
 
     @Inject
     QualtricsConfig config;
+
+    @Inject
+    HubConfig hub;
 
     @Inject
     ObjectMapper json;
@@ -65,6 +72,14 @@ public class QualtricsWebhook {
         }
         exchange.getMessage().setHeader(RESPONSE_ID, response);
         exchange.getMessage().setBody(msg);
+    }
+
+    /**
+     * Camel's file producer forces the journal file but not its rename: without this, a crash just
+     * after the 200 could leave the response under its hidden temporary name, which the reader skips.
+     */
+    public void journaled(Exchange exchange) throws IOException {
+        DurableFiles.forceDirectory(hub.dataDir().resolve("journal").resolve("qualtrics"));
     }
 
     public void accepted(Exchange exchange) {
