@@ -85,6 +85,27 @@ class QualtricsWebhookTest {
     }
 
     @Test
+    void aDeliveryAnswered503IsTakenWhenQualtricsSendsItAgain() throws Exception {
+        fake.addResponse(FakeQualtricsServer.SURVEY, "R_afterJournalFix1", 0);
+        Path journal = config.dataDir().resolve("journal").resolve("qualtrics");
+        Path aside = journal.resolveSibling("qualtrics-aside");
+        Files.createDirectories(journal);
+        Files.move(journal, aside);
+        Files.writeString(journal, "not a directory");
+        try {
+            assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_afterJournalFix1", FakeQualtricsServer.SHARED_KEY))
+                    .isEqualTo(503);
+        } finally {
+            Files.delete(journal);
+            Files.move(aside, journal);
+        }
+        // Qualtrics retries: the ResponseID must not count as taken
+        assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_afterJournalFix1", FakeQualtricsServer.SHARED_KEY))
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> rows("R_afterJournalFix1").size() == 1);
+    }
+
+    @Test
     void aResponseNotThereYetIsFetchedOnceItIs() throws Exception {
         assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.OTHER_SURVEY, "R_lateArrival0001", FakeQualtricsServer.SHARED_KEY))
                 .isEqualTo(200);
