@@ -61,6 +61,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
     private static final String RESPONSE_ATTEMPT = "direct:qualtrics-response-attempt";
     private static final String AUTH = "qualtricsAuth";
     private static final String RECONCILED = "qualtricsReconciled";
+    private static final String UNCONFIRMED = "qualtricsCreateUnconfirmed";
     private static final Pattern PROXIED = Pattern.compile("use this host instead:\\s*([A-Za-z0-9.\\-]+)");
     private static final Logger LOG = Logger.getLogger(QualtricsApiRoutes.class);
 
@@ -129,6 +130,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
                 .process(this::prepare)
                 .choice()
                     .when(exchangeProperty(RECONCILED).isNotNull()).process(this::answerReconciled)
+                    .when(exchangeProperty(UNCONFIRMED).isNotNull()).process(this::refuseUnconfirmed)
                     .otherwise().to(endpoint).process(this::check)
                 .end();
     }
@@ -293,7 +295,8 @@ public class QualtricsApiRoutes extends RouteBuilder {
         QualtricsRequest lookup = new QualtricsRequest("POST", search, null, filter, Map.of(), null);
         Exchange answer = producer.request(API, e -> e.setProperty(QualtricsRequest.PROPERTY, lookup));
         if (answer.getException() != null) {
-            LOG.warnf("could not look up a contact after a failed create (%s); trying the create again", answer.getException().getMessage());
+            // without a clean "not found" a second create may duplicate the contact: give up instead
+            exchange.setProperty(UNCONFIRMED, answer.getException().getMessage());
             return;
         }
         JsonNode found = parse(answer.getMessage().getBody(String.class)).path("result").path("elements").path(0);
@@ -302,6 +305,13 @@ public class QualtricsApiRoutes extends RouteBuilder {
             LOG.infof("a contact create Qualtrics did not confirm had gone through (%s); not creating it again", id);
             exchange.setProperty(RECONCILED, id);
         }
+    }
+
+    private void refuseUnconfirmed(Exchange exchange) {
+        QualtricsRequest create = request(exchange);
+        throw new QualtricsException.Rejected(504, "Qualtrics did not confirm the create of the contact with extRef " + create.extRef()
+                + " and the search that would tell whether it went through failed (" + exchange.getProperty(UNCONFIRMED)
+                + "); not creating it again, so no duplicate is made: check by extRef", null);
     }
 
     private void answerReconciled(Exchange exchange) {

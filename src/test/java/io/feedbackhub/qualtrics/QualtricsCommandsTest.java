@@ -124,6 +124,17 @@ class QualtricsCommandsTest {
     }
 
     @Test
+    void aCreateWhoseOutcomeCannotBeCheckedIsNotRepeated() {
+        fake.inject(FakeQualtrics.Fault.gatewayTimeoutAfterCommit("POST", "/contacts"));
+        for (int i = 0; i < 20; i++) {
+            fake.inject(FakeQualtrics.Fault.status("POST", "/contacts/search", 500));
+        }
+        authorised().body("{\"firstName\":\"Blind\",\"email\":\"blind@example.com\",\"extRef\":\"cmd-unchecked\"}")
+                .post("/qualtrics/contacts").then().statusCode(504);
+        assertThat(fake.contacts().stream().filter(c -> c.path("extRef").asText().equals("cmd-unchecked"))).hasSize(1);
+    }
+
+    @Test
     void aCreateThatTimedOutIsFoundByItsExtRefAndNotRepeated() {
         // the fake carries the create out and answers after the hub's 3 s request timeout
         fake.inject(FakeQualtrics.Fault.slowAfterCommit("POST", "/contacts", 3_500));
