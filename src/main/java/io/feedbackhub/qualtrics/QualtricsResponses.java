@@ -68,6 +68,18 @@ public class QualtricsResponses {
         exchange.getMessage().setBody(record);
     }
 
+    /**
+     * Whether a failed fetch can never succeed: the response never came, or Qualtrics refused the
+     * request itself. A 401/403 (a rotated token, missing rights) or a 429 with a long Retry-After is
+     * fixed by time or by the operator: the journal entry stays and is tried again.
+     */
+    public boolean permanent(Exchange exchange) {
+        Exception cause = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return cause instanceof ResponseNotReady
+                || cause instanceof QualtricsException failure && failure.status() != 401 && failure.status() != 403 && failure.status() != 429;
+    }
+
     /** A response Qualtrics never gave (or refused): the webhook's event and the cause, for an operator to follow up. */
     public void deadLetter(Exchange exchange) {
         JsonNode event = exchange.getProperty(EVENT, JsonNode.class);

@@ -128,6 +128,18 @@ class QualtricsWebhookTest {
     }
 
     @Test
+    void aResponseRefusedForLackOfRightsStaysInTheJournalAndIsFetchedLater() throws Exception {
+        fake.addResponse(FakeQualtricsServer.SURVEY, "R_rightsRestored1", 0);
+        // a token without rights for a while (rotated, or a permission fixed later): not a dead letter
+        fake.inject(FakeQualtrics.Fault.status("GET", "/responses/R_rightsRestored1", 403));
+        assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_rightsRestored1", FakeQualtricsServer.SHARED_KEY))
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows("R_rightsRestored1").size() == 1);
+        assertThat(HubRuns.table(config.dataDir(), QualtricsResponses.DEAD_LETTERS).stream()
+                .filter(r -> r.path("id").asText().equals("R_rightsRestored1"))).isEmpty();
+    }
+
+    @Test
     void aResponseQualtricsNeverGivesIsADeadLetterWithItsCause() throws Exception {
         assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_neverThere0001", FakeQualtricsServer.SHARED_KEY))
                 .isEqualTo(200);
