@@ -235,7 +235,8 @@ public class WinningtempPickup implements AggregationStrategy {
         SnapshotApply.Batch batch = snapshot(exchange).apply.next();
         Message message = exchange.getMessage();
         message.setHeader(Catalog.TABLE, batch.table());
-        message.setHeader(Catalog.TABLE_MODE, batch.replace() ? "replace" : "append");
+        // changes, like the tables, become visible only when the run commits
+        message.setHeader(Catalog.TABLE_MODE, batch.replace() ? "replace" : "append-on-success");
         message.setHeader(Catalog.KEY_FIELD, "id");
         message.setBody(batch.records());
     }
@@ -262,8 +263,8 @@ public class WinningtempPickup implements AggregationStrategy {
     public List<Message> reports(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String text = failure instanceof SnapshotRejected rejected ? rejected.getMessage()
-                : "winningtemp snapshot FAILED: the tables and the accepted snapshot are unchanged (changes written before the"
-                        + " failure are written again, with the same ids, when these files are dropped again)\n" + describe(failure) + "\n";
+                : "winningtemp snapshot FAILED: the tables and the accepted snapshot are unchanged, no change was published"
+                        + " (drop the files again to apply them)\n" + describe(failure) + "\n";
         return reports(exchange, text);
     }
 

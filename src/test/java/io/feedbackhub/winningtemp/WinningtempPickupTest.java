@@ -272,4 +272,31 @@ class WinningtempPickupTest {
                 .resolve(newErrors.stream().filter(n -> n.endsWith(".report.txt")).sorted().reduce((a, b) -> b).orElseThrow()));
         assertThat(report).startsWith("winningtemp snapshot FAILED: the tables and the accepted snapshot are unchanged");
     }
+
+    @Test
+    @Order(8)
+    void aRunThatFailsWhileCommittingPublishesNoChangeAndLeavesTheFilesForError() throws Exception {
+        Path users = config.dataDir().resolve("catalog").resolve("winningtemp_users.jsonl");
+        Path aside = users.resolveSibling("winningtemp_users.aside");
+        byte[] accepted = Files.readAllBytes(config.dataDir().resolve("winningtemp").resolve("users.jsonl"));
+        List<JsonNode> changesBefore = table("winningtemp_changes");
+        int archived = files("archive").size();
+        // the users table cannot be swapped in: the commit fails after the changes were held back
+        Files.move(users, aside);
+        Files.createDirectories(users.resolve("in-the-way"));
+        try {
+            WinningtempSftpServer.drop("wt_users.csv", usersDay2().lines().limit(4).reduce("", (a, b) -> a + b + "\n")
+                    .replace("asa1@example.com", "asa.two@example.com"));
+            Map<String, Object> run = run("incremental");
+            assertThat(run.get("status")).isEqualTo("FAILED");
+        } finally {
+            TestFiles.deleteTree(users);
+            Files.move(aside, users);
+        }
+        assertThat(table("winningtemp_changes")).isEqualTo(changesBefore);
+        assertThat(Files.readAllBytes(config.dataDir().resolve("winningtemp").resolve("users.jsonl"))).isEqualTo(accepted);
+        assertThat(files("")).isEmpty();
+        assertThat(files("archive")).hasSize(archived);
+        assertThat(files("error")).anyMatch(name -> name.endsWith("wt_users.csv"));
+    }
 }

@@ -6,9 +6,12 @@ package io.feedbackhub.core.catalog;
  * <li>{@link #TABLE}: the table name (letters, digits, '_', '-', '.');</li>
  * <li>{@link #RECORD_KEY}: the record's source id, for a single record; or {@link #KEY_FIELD}: the
  * field holding the id (default {@code id}), which also works for a list of records;</li>
- * <li>{@link #TABLE_MODE}: {@code append} (default) or {@code replace}. Replace writes a new copy of
- * the table that takes the old one's place only when the run succeeds; a replace message with no
- * body starts that copy without a record, so a full run that finds nothing empties the table.</li>
+ * <li>{@link #TABLE_MODE}: {@code append} (default), {@code replace} or {@code append-on-success}.
+ * Replace writes a new copy of the table that takes the old one's place only when the run succeeds;
+ * a replace message with no body starts that copy without a record, so a full run that finds
+ * nothing empties the table. Append-on-success keeps the records aside and appends them only when
+ * the run succeeds, after the run's table swaps (the file sink; the Kafka sink sends them at once,
+ * as it does replacement records).</li>
  * </ul>
  * The body is one record or a list of records (a collection or a JSON array): JSON objects as
  * maps, Jackson nodes, POJOs or JSON text. Each record gets {@code _synced_at}. The endpoint returns once the records are written

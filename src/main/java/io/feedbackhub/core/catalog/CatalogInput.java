@@ -32,10 +32,7 @@ public class CatalogInput {
             throw new IllegalArgumentException("catalog: header " + Catalog.TABLE
                     + " must name a table (letters, digits, '_', '-', '.'), not " + table);
         }
-        String mode = exchange.getMessage().getHeader(Catalog.TABLE_MODE, "append", String.class);
-        if (!mode.equals("append") && !mode.equals("replace")) {
-            throw new IllegalArgumentException("catalog: header " + Catalog.TABLE_MODE + " must be append or replace, not " + mode);
-        }
+        RecordBatch.Mode mode = RecordBatch.Mode.parse(exchange.getMessage().getHeader(Catalog.TABLE_MODE, "append", String.class));
         String key = exchange.getMessage().getHeader(Catalog.RECORD_KEY, String.class);
         String keyField = exchange.getMessage().getHeader(Catalog.KEY_FIELD, "id", String.class);
         Object body = exchange.getMessage().getBody();
@@ -56,7 +53,7 @@ public class CatalogInput {
                 records.add(record(table, node, key, keyField, syncedAt));
             }
         }
-        return new RecordBatch(table, mode.equals("replace"), records);
+        return new RecordBatch(table, mode, records);
     }
 
     private CatalogRecord record(String table, JsonNode node, String key, String keyField, String syncedAt) {

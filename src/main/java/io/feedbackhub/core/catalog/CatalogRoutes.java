@@ -60,7 +60,7 @@ public class CatalogRoutes extends RouteBuilder {
 
     private void readBatch(Exchange exchange) {
         RecordBatch batch = input.read(exchange);
-        if (batch.replace()) {
+        if (batch.deferred()) {
             runs.runOf(exchange).ifPresent(run -> run.markReplacing(batch.table()));
         }
         exchange.setProperty(BATCH, batch);

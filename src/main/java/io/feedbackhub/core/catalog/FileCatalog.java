@@ -74,13 +74,14 @@ public class FileCatalog {
 
     public void write(Exchange exchange, RecordBatch batch) {
         Run run = null;
-        if (batch.replace()) {
+        if (batch.deferred()) {
             run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException(
-                    "catalog: replacing table " + batch.table() + " needs a connector run"));
+                    "catalog: " + batch.mode() + " of table " + batch.table() + " needs a connector run"));
         }
         byte[] lines = lines(batch);
         synchronized (lock(batch.table())) {
-            Path target = run == null ? tableFile(batch.table()) : copyFor(run, batch.table());
+            Path target = run == null ? tableFile(batch.table())
+                    : batch.replace() ? copyFor(run, batch.table()) : pendingFor(run, batch.table());
             if (lines.length == 0) {
                 return;
             }
@@ -126,6 +127,40 @@ public class FileCatalog {
             run.onFailure(() -> discard(copy, table));
         }
         return copy;
+    }
+
+    /** The run's records held back for a table, created empty on first use with their append and clean-up registered. */
+    private Path pendingFor(Run run, String table) {
+        Path pending = staging().resolve(table + "." + run.id() + ".append.jsonl");
+        if (!open.containsKey(pending)) {
+            try {
+                channel(pending, StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot create " + pending, e);
+            }
+            run.onSuccess(() -> appendPending(pending, table));
+            run.onFailure(() -> discard(pending, table));
+        }
+        return pending;
+    }
+
+    private void appendPending(Path pending, String table) {
+        synchronized (lock(table)) {
+            try {
+                close(pending);
+                FileChannel target = channel(tableFile(table), StandardOpenOption.APPEND);
+                try (FileChannel source = FileChannel.open(pending, StandardOpenOption.READ)) {
+                    long size = source.size();
+                    for (long done = 0; done < size;) {
+                        done += source.transferTo(done, size - done, target);
+                    }
+                }
+                target.force(false);
+                Files.delete(pending);
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot append the run's records to " + table, e);
+            }
+        }
     }
 
     private void swapIn(Path copy, String table) {

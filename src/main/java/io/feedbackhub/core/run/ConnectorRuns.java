@@ -116,6 +116,17 @@ public class ConnectorRuns {
         return run != null && run.id().equals(id) ? Optional.of(run) : Optional.empty();
     }
 
+    /**
+     * Does the run's deferred work (table swaps, held-back appends, bookmarks) now, as a step of its
+     * route, rather than after the route. For a connector whose consumers finish when the route
+     * ends (pollEnrich'd files moved to an archive): the files then move only once the run is
+     * committed, and a crash in between leaves them to be read again. A failure here fails the route.
+     */
+    public void commit(Exchange exchange) {
+        Run run = runOf(exchange).orElseThrow(() -> new IllegalStateException("commit outside of a connector run"));
+        run.takeSuccessActions().forEach(Runnable::run);
+    }
+
     /** Counts one call to an outside system for the exchange's run (for the run log and metrics). */
     public void countRequest(Exchange exchange) {
         runOf(exchange).ifPresent(run -> run.countRequests(1));
@@ -153,7 +164,7 @@ public class ConnectorRuns {
                 failure = new IllegalStateException(RunLog.INTERRUPTED);
             }
             if (failure == null) {
-                run.successActions().forEach(Runnable::run);
+                run.takeSuccessActions().forEach(Runnable::run);
             }
         } catch (RuntimeException e) {
             failure = e;

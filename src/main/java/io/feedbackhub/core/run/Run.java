@@ -66,8 +66,11 @@ public final class Run {
         return table == null ? !replacing.isEmpty() : replacing.contains(table);
     }
 
-    synchronized List<Runnable> successActions() {
-        return List.copyOf(onSuccess);
+    /** The success actions not done yet; taking them means doing them. */
+    synchronized List<Runnable> takeSuccessActions() {
+        List<Runnable> actions = List.copyOf(onSuccess);
+        onSuccess.clear();
+        return actions;
     }
 
     synchronized List<Runnable> failureActions() {
