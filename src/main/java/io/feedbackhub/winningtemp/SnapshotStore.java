@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.HubConfig;
@@ -83,6 +85,42 @@ public class SnapshotStore {
             }
         }
         return ids;
+    }
+
+    /**
+     * Accepted users that refer to a group or segment not in {@code groups}/{@code segments}: what a
+     * groups or segments file that came without a users file would leave dangling. At most
+     * {@code max} examples, and the count of all.
+     */
+    Dangling danglingUsers(Set<String> groups, Set<String> segments, int max) {
+        Dangling dangling = new Dangling(new ArrayList<>(), new long[1]);
+        Path file = accepted(Entity.USERS);
+        if (!Files.exists(file)) {
+            return dangling;
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            JsonLines.read(in, (bytes, length, offset) -> {
+                JsonNode user = json.readTree(bytes, 0, length);
+                for (String field : List.of("groups", "admin_of", "segments")) {
+                    Set<String> known = field.equals("segments") ? segments : groups;
+                    for (JsonNode ref : user.path(field)) {
+                        if (!known.contains(SnapshotIndex.key(ref.asText()))) {
+                            if (dangling.examples().size() < max) {
+                                dangling.examples().add("user '" + SnapshotFile.shorten(user.path("id").asText()) + "' "
+                                        + field + " '" + SnapshotFile.shorten(ref.asText()) + "'");
+                            }
+                            dangling.count()[0]++;
+                        }
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return dangling;
+    }
+
+    record Dangling(List<String> examples, long[] count) {
     }
 
     /** Keeps the files of a held snapshot (replacing an older held one) until a run confirms or supersedes it. */

@@ -189,10 +189,28 @@ public class WinningtempPickup implements AggregationStrategy {
                 snapshot.report.structural(file.name(), 0, "no row is usable (an empty snapshot would remove everyone)");
             }
         }
+        checkAcceptedUsers(snapshot);
         for (PickedFile file : snapshot.files) {
             if (snapshot.report.rejects(file.name(), quarantine)) {
                 throw new SnapshotRejected(snapshot.report.text("REJECTED: nothing was applied"));
             }
+        }
+    }
+
+    /**
+     * Groups or segments that came without a users file must not remove what the accepted users
+     * still refer to (their references were checked when they came, against the groups of then).
+     */
+    private void checkAcceptedUsers(Snapshot snapshot) {
+        if (snapshot.files.isEmpty() || snapshot.files.stream().anyMatch(file -> file.entity() == Entity.USERS)) {
+            return;
+        }
+        SnapshotStore.Dangling dangling = store.danglingUsers(idsOf(snapshot, Entity.GROUPS), idsOf(snapshot, Entity.SEGMENTS), 20);
+        if (dangling.count()[0] > 0) {
+            PickedFile file = snapshot.files.get(0);
+            snapshot.report.structural(file.name(), 0, dangling.count()[0] + " references of accepted users would be left dangling"
+                    + " (" + String.join(", ", dangling.examples()) + (dangling.count()[0] > dangling.examples().size() ? ", ..." : "")
+                    + "); drop a users file without them in the same run");
         }
     }
 

@@ -158,10 +158,16 @@ class WinningtempPickupTest {
     void theSameContentAgainIsArchivedWithoutChanges() throws Exception {
         int changes = table("winningtemp_changes").size();
         int archived = files("archive").size();
+        // identical content would also diff to nothing: that the files are recognised shows in tables not rewritten
+        Path users = config.dataDir().resolve("catalog").resolve("winningtemp_users.jsonl");
+        Object tableFile = Files.getAttribute(users, "unix:ino");
+        Object snapshotFile = Files.getAttribute(config.dataDir().resolve("winningtemp").resolve("users.jsonl"), "unix:ino");
         dropAll(SEGMENTS, GROUPS_DAY_2, usersDay2());
         Map<String, Object> run = run("incremental");
         assertThat(run.get("status")).isEqualTo("SUCCEEDED");
         assertThat(table("winningtemp_changes")).hasSize(changes);
+        assertThat(Files.getAttribute(users, "unix:ino")).isEqualTo(tableFile);
+        assertThat(Files.getAttribute(config.dataDir().resolve("winningtemp").resolve("users.jsonl"), "unix:ino")).isEqualTo(snapshotFile);
         assertThat(files("")).isEmpty();
         assertThat(files("archive")).hasSize(archived + 3);
     }
@@ -298,5 +304,21 @@ class WinningtempPickupTest {
         assertThat(files("")).isEmpty();
         assertThat(files("archive")).hasSize(archived);
         assertThat(files("error")).anyMatch(name -> name.endsWith("wt_users.csv"));
+    }
+
+    @Test
+    @Order(9)
+    void groupsThatComeWithoutUsersCannotRemoveAGroupTheUsersStillBelongTo() throws Exception {
+        List<JsonNode> groupsBefore = table("winningtemp_groups");
+        // g-sales goes, but u-1 of the accepted users is still a member; confirmed, so the guard lets it by
+        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2.replace("g-sales;Sales;g-root\n", ""));
+        String runId = Management.request().queryParam("mode", "full").queryParam("confirm-removals", "true")
+                .post("/hub/connectors/winningtemp/run").then().statusCode(202).extract().path("runId");
+        Map<String, Object> run = HubRuns.awaitEnd("winningtemp", runId);
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        assertThat(table("winningtemp_groups")).isEqualTo(groupsBefore);
+        String report = Files.readString(WinningtempSftpServer.inbox.resolve("error").resolve(files("error").stream()
+                .filter(n -> n.endsWith("wt_groups.csv.report.txt")).sorted().reduce((a, b) -> b).orElseThrow()));
+        assertThat(report).contains("user 'u-1' groups 'g-sales'");
     }
 }
