@@ -76,6 +76,12 @@ final class SnapshotFile {
                         + (lines.endedWithoutBreak() ? " (the file ends here without a line break: cut short?)" : ""));
                 continue;
             }
+            if (lines.endedWithoutBreak()) {
+                // a last value cut mid-field looks whole: only the missing line break tells
+                report.row(file, line.number(), "the file ends without a line break after this row: it may have been cut short"
+                        + " (a complete file ends every row with one)");
+                continue;
+            }
             chunk.add(line);
             if (chunk.size() == CHUNK) {
                 parse(chunk, file, report, rows);

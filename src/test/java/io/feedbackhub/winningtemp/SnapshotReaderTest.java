@@ -206,6 +206,18 @@ class SnapshotReaderTest {
     }
 
     @Test
+    void aLastLineCutInItsLastFieldIsNotTakenForAWholeRow() throws Exception {
+        // "sv" cut to "s": the right number of columns, every value valid, only the line break is missing
+        String row = user("u-2", "bo", "g-1", "Active");
+        byte[] content = (USERS_HEADER + "\n" + user("u-1", "asa", "g-1", "Active") + "\n" + row.substring(0, row.length() - 1))
+                .getBytes(StandardCharsets.UTF_8);
+        Read read = read(Entity.USERS, content, Map.of());
+        assertThat(read.text()).contains("line 3: the file ends without a line break after this row");
+        assertThat(read.report().rejects("wt_users.csv", false)).isTrue();
+        assertThat(read.records()).extracting(r -> r.get("id").asText()).containsExactly("u-1");
+    }
+
+    @Test
     void quotedFieldsKeepTheirSeparatorsAndEscapedQuotes() throws Exception {
         Read read = users(USERS_HEADER, user("u-1", "asa", "g-1", "Active").replace("Engineer", "\"Head; R&D \"\"Lab\"\"\""));
         assertThat(read.text()).doesNotContain("line");
