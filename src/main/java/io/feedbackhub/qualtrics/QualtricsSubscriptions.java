@@ -18,7 +18,8 @@ import io.feedbackhub.core.state.SyncState;
  * At start: a {@code surveyengine.completedResponse.{SurveyID}} event subscription for every
  * survey of {@code hub.qualtrics.webhook.survey-ids} to the public URL. The existing ones are
  * listed first and only the missing created, so restarts add none twice. Qualtrics has no update:
- * a subscription to another URL stays, and is the operator's to delete.
+ * one the hub made with an earlier shared key is replaced (a new one, then the old deleted); a
+ * subscription to another URL stays, and is the operator's to delete.
  */
 @ApplicationScoped
 @Named("qualtricsSubscriptions")
@@ -52,20 +53,40 @@ public class QualtricsSubscriptions {
             result.path("elements").forEach(existing::add);
             pages.follow(result.path("nextPage").isTextual() ? result.path("nextPage").asText() : null);
         }
+        String key = config.webhook().sharedKey().orElseThrow();
         for (String survey : surveys) {
             String topic = TOPIC + survey;
-            boolean there = false;
+            JsonNode there = null;
             for (JsonNode subscription : existing) {
-                there |= topic.equals(subscription.path("topics").asText()) && url.equals(subscription.path("publicationUrl").asText());
+                if (topic.equals(subscription.path("topics").asText()) && url.equals(subscription.path("publicationUrl").asText())) {
+                    there = subscription;
+                }
             }
-            if (there) {
-                continue;
+            String made = state.get(QualtricsApiRoutes.GROUP, "subscriptions", survey).orElse("");
+            String id = there == null ? null : there.path("id").asText();
+            if (there != null && !made.equals(id + ":" + fingerprint(key)) && made.startsWith(id + ":")) {
+                // the hub made it with another shared key, and Qualtrics has no update: every delivery would
+                // fail the HMAC check, so a new one replaces it (made first, so no delivery falls in a gap)
+                String replacement = subscribe(survey, topic, url, key);
+                client.call(QualtricsRequest.send("DELETE", "/eventsubscriptions/" + id, null));
+                LOG.infof("replaced the subscription %s of %s, made with an earlier shared key, by %s", id, survey, replacement);
+            } else if (there == null) {
+                subscribe(survey, topic, url, key);
             }
-            String body = json.createObjectNode().put("topics", topic).put("publicationUrl", url).put("encrypt", false)
-                    .put("sharedKey", config.webhook().sharedKey().orElseThrow()).toString();
-            String id = client.call(QualtricsRequest.send("POST", "/eventsubscriptions", body)).result().path("id").asText();
-            state.put(QualtricsApiRoutes.GROUP, "subscriptions", survey, id);
-            LOG.infof("subscribed to completed responses of %s (%s)", survey, id);
         }
+    }
+
+    private String subscribe(String survey, String topic, String url, String key) {
+        String body = json.createObjectNode().put("topics", topic).put("publicationUrl", url).put("encrypt", false)
+                .put("sharedKey", key).toString();
+        String id = client.call(QualtricsRequest.send("POST", "/eventsubscriptions", body)).result().path("id").asText();
+        state.put(QualtricsApiRoutes.GROUP, "subscriptions", survey, id + ":" + fingerprint(key));
+        LOG.infof("subscribed to completed responses of %s (%s)", survey, id);
+        return id;
+    }
+
+    /** Tells shared keys apart without storing them: an HMAC of a fixed text, keyed by the shared key. */
+    static String fingerprint(String key) {
+        return WebhookSignature.sign(key, "feedback-hub subscription").substring(0, 16);
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.state.SyncState;
 import io.feedbackhub.testing.FakeQualtricsServer;
 import io.feedbackhub.testing.HubRuns;
 import io.feedbackhub.testing.TestHub;
@@ -36,6 +37,9 @@ class QualtricsWebhookTest {
 
     @Inject
     QualtricsSubscriptions subscriptions;
+
+    @Inject
+    SyncState state;
 
     FakeQualtrics fake = FakeQualtricsServer.fake;
 
@@ -61,6 +65,28 @@ class QualtricsWebhookTest {
             assertThat(s.path("publicationUrl").asText()).isEqualTo(FakeQualtricsServer.PUBLIC_URL);
             assertThat(fake.sharedKey(s.path("id").asText())).isEqualTo(FakeQualtricsServer.SHARED_KEY);
         });
+    }
+
+    @Test
+    void aSubscriptionMadeWithAnEarlierSharedKeyIsReplaced() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.subscriptions().size() == 2);
+        String survey = FakeQualtricsServer.SURVEY;
+        String old = fake.subscriptions().stream().filter(s -> s.path("topics").asText().endsWith(survey)).findFirst().orElseThrow()
+                .path("id").asText();
+        // as if the hub had made it before hub.qualtrics.webhook.shared-key was changed
+        fake.setSharedKey(old, "an-earlier-key");
+        state.put("qualtrics", "subscriptions", survey, old + ":" + QualtricsSubscriptions.fingerprint("an-earlier-key"));
+
+        subscriptions.ensure();
+
+        List<ObjectNode> subs = fake.subscriptions();
+        assertThat(subs).hasSize(2).noneMatch(s -> s.path("id").asText().equals(old));
+        ObjectNode replacement = subs.stream().filter(s -> s.path("topics").asText().endsWith(survey)).findFirst().orElseThrow();
+        assertThat(fake.sharedKey(replacement.path("id").asText())).isEqualTo(FakeQualtricsServer.SHARED_KEY);
+        // a second start changes nothing
+        subscriptions.ensure();
+        assertThat(fake.subscriptions()).extracting(s -> s.path("id").asText())
+                .containsExactlyInAnyOrderElementsOf(subs.stream().map(s -> s.path("id").asText()).toList());
     }
 
     @Test

@@ -553,6 +553,11 @@ public final class FakeQualtrics implements AutoCloseable {
     private final Map<String, String> sharedKeys = new ConcurrentHashMap<>();
 
     /** The shared key a subscription was created with (not shown by the API). */
+    /** As if the subscription had been made with another key. */
+    public void setSharedKey(String subscriptionId, String key) {
+        sharedKeys.put(subscriptionId, key);
+    }
+
     public String sharedKey(String subscriptionId) {
         return sharedKeys.get(subscriptionId);
     }
