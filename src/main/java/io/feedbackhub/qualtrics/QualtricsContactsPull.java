@@ -2,10 +2,12 @@ package io.feedbackhub.qualtrics;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +32,7 @@ public class QualtricsContactsPull {
 
     public static final String TABLE = "qualtrics_contacts";
     static final String SCAN = "qualtricsScan";
+    static final String SEEN = "qualtricsContactsSeen";
     /** Contact dates Qualtrics sends as epoch milliseconds; the catalog holds them as ISO-8601 UTC. */
     private static final List<String> EPOCH_MS = List.of("creationDate", "lastModified");
 
@@ -50,6 +53,7 @@ public class QualtricsContactsPull {
         query.put("useNewPaginationScheme", "true");
         QualtricsRequest first = QualtricsRequest.get(contactsPath(directory), QualtricsRequest.query(query));
         exchange.setProperty(SCAN, new PageScan(config.host().orElseThrow(), first, config.contactsLimit().orElse(null)));
+        exchange.setProperty(SEEN, new HashSet<String>());
         catalogHeaders(exchange);
         exchange.getMessage().setBody(null);
     }
@@ -68,13 +72,18 @@ public class QualtricsContactsPull {
         }
         List<ObjectNode> rows = new ArrayList<>(elements.size());
         int keep = scan.take(elements.size());
+        @SuppressWarnings("unchecked")
+        Set<String> seen = exchange.getProperty(SEEN, Set.class);
         Iterator<JsonNode> each = elements.iterator();
         for (int i = 0; i < keep; i++) {
             JsonNode row = each.next();
             if (!(row instanceof ObjectNode contact) || contact.path("contactId").asText("").isEmpty()) {
                 throw new IllegalStateException("Qualtrics sent a contact without contactId");
             }
-            rows.add(config.contactDetails() ? details(exchange, contact) : contact);
+            // a contact created or changed during the pull can come on two pages: the table holds it once
+            if (seen.add(contact.path("contactId").asText())) {
+                rows.add(config.contactDetails() ? details(exchange, contact) : contact);
+            }
         }
         JsonNode nextPage = result.path("nextPage");
         scan.follow(nextPage.isTextual() ? nextPage.asText() : null);
