@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.feedbackhub.client.wootric.WootricRequest;
@@ -44,6 +45,8 @@ public final class StreamScan {
     private final long skipSecond;
     private final String sortField;
     private final Set<Long> seen = new HashSet<>();
+    /** Versions ({@link #version}) already in the catalog: the last page of a run cut off before its bookmark. */
+    private Set<String> written = Set.of();
     /** Ids read per window-filter second, to resume inside a second without re-emitting. */
     private final Map<Long, Set<Long>> idsBySecond = new HashMap<>();
 
@@ -114,12 +117,25 @@ public final class StreamScan {
             idsBySecond.computeIfAbsent(second, s -> new HashSet<>()).add(id);
             // the ids an interrupted run delivered are those of the cursor's second only: a later version is new
             boolean delivered = second == skipSecond && skip.contains(id);
-            if (seen.add(id) && !delivered && wanted(row)) {
+            if (seen.add(id) && !delivered && !written.contains(version(row)) && wanted(row)) {
                 fresh.add(row);
             }
         }
         advance(rows);
         return fresh;
+    }
+
+    /**
+     * Rows whose exact version (id and updated_at) the catalog already holds are not written again:
+     * a run cut off between writing a page and moving its bookmark re-reads that page when resumed.
+     */
+    public StreamScan alreadyWritten(Set<String> versions) {
+        this.written = Set.copyOf(versions);
+        return this;
+    }
+
+    static String version(JsonNode row) {
+        return row.path("id").asText() + "@" + row.path("updated_at").asText();
     }
 
     private boolean wanted(ObjectNode row) {

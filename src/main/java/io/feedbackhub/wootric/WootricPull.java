@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.feedbackhub.client.wootric.WootricRequest;
 import io.feedbackhub.core.catalog.Catalog;
+import io.feedbackhub.core.catalog.FileCatalog;
 import io.feedbackhub.core.run.ConnectorRuns;
 import io.feedbackhub.core.run.RunMode;
 import io.feedbackhub.core.state.SyncState;
@@ -44,6 +46,9 @@ public class WootricPull {
 
     @Inject
     SyncState state;
+
+    @Inject
+    FileCatalog catalog;
 
     @Inject
     ObjectMapper json;
@@ -73,12 +78,14 @@ public class WootricPull {
                 changedSince = syncedTo;
             }
             Set<Long> skip = Set.of();
+            Set<String> written = Set.of();
             if (cursor != null && cursor.second() > from) {
-                // an unfinished run got this far: go on from there
+                // an unfinished run got this far: go on from there, past what it wrote after its last bookmark
                 from = cursor.second();
                 skip = cursor.ids();
+                written = catalog.tail(table, 2 * StreamScan.PER_PAGE).stream().map(StreamScan::version).collect(Collectors.toSet());
             }
-            scans.add(new StreamScan(stream, table, false, from, runStart, window, changedSince, skip));
+            scans.add(new StreamScan(stream, table, false, from, runStart, window, changedSince, skip).alreadyWritten(written));
         }
         return scans;
     }

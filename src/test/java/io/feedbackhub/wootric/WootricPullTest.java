@@ -62,7 +62,11 @@ class WootricPullTest {
         fake.slowRequests.set(0);
         data = config.dataDir();
         for (String table : List.of("wootric_end_users", "wootric_responses", FakeWootricServer.DECLINES_TABLE)) {
-            Files.deleteIfExists(data.resolve("catalog").resolve(table + ".jsonl"));
+            // emptied, not deleted: the running catalog keeps its table files open
+            Path file = data.resolve("catalog").resolve(table + ".jsonl");
+            if (Files.exists(file)) {
+                Files.write(file, new byte[0]);
+            }
         }
     }
 
@@ -179,6 +183,28 @@ class WootricPullTest {
         afterThisSecond();
         Map<String, Object> resumed = HubRuns.runToEnd("wootric", "incremental");
         assertThat(resumed).containsEntry("status", "SUCCEEDED").containsEntry("records", 500 - 197 + 120);
+        assertCatalogMirrorsServer();
+    }
+
+    @Test
+    void aRunCutOffBetweenAPageAndItsBookmarkDoesNotWriteThatPageTwice() {
+        seed(500, 0, 0);
+        long outage = JUNE + 196 * 3_600L + 600;
+        fake.failWhen = request -> {
+            java.util.regex.Matcher gte = java.util.regex.Pattern.compile("updated%5Bgte%5D=(\\d+)").matcher(request);
+            return request.startsWith("/v1/end_users") && gte.find() && Long.parseLong(gte.group(1)) >= outage;
+        };
+        assertThat(HubRuns.runToEnd("wootric", "incremental")).containsEntry("status", "FAILED").containsEntry("records", 197);
+        // as if a kill -9 had come after page 4 was in the catalog but before its bookmark: back to page 3's
+        com.fasterxml.jackson.databind.node.ObjectNode lastOfPage3 =
+                (com.fasterxml.jackson.databind.node.ObjectNode) HubRuns.table(data, "wootric_end_users").get(147);
+        state.put("wootric", "end_users", "cursor",
+                WootricDates.epochSecond(lastOfPage3, "updated_at") + ":" + lastOfPage3.path("id").asText());
+
+        fake.failWhen = request -> false;
+        afterThisSecond();
+        Map<String, Object> resumed = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(resumed).containsEntry("status", "SUCCEEDED").containsEntry("records", 500 - 197);
         assertCatalogMirrorsServer();
     }
 

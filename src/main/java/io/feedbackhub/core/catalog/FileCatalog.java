@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +22,7 @@ import jakarta.inject.Inject;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.HubConfig;
@@ -99,6 +102,52 @@ public class FileCatalog {
                 throw new UncheckedIOException("catalog: cannot write to " + target, e);
             }
         }
+    }
+
+    /**
+     * The last {@code max} records appended to a table (oldest first; none for a table with no file,
+     * as with the Kafka sink). A line a crash left without its line break is not a record.
+     */
+    public List<JsonNode> tail(String table, int max) {
+        Path file = tableFile(table);
+        synchronized (lock(table)) {
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long end = channel.size();
+                long start = end;
+                int breaks = 0;
+                while (start > 0 && breaks <= max) {
+                    long from = Math.max(0, start - 64 * 1024);
+                    for (byte b : read(channel, from, start)) {
+                        breaks += b == '\n' ? 1 : 0;
+                    }
+                    start = from;
+                }
+                String[] parts = new String(read(channel, start, end), java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+                List<JsonNode> records = new ArrayList<>();
+                // the first part is cut unless it starts the file; the last follows the last line break
+                for (int i = start > 0 ? 1 : 0; i < parts.length - 1; i++) {
+                    if (!parts[i].isBlank()) {
+                        records.add(json.readTree(parts[i]));
+                    }
+                }
+                return records.size() > max ? records.subList(records.size() - max, records.size()) : records;
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot read the end of " + file, e);
+            }
+        }
+    }
+
+    private static byte[] read(FileChannel channel, long from, long to) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate((int) (to - from));
+        while (bytes.hasRemaining()) {
+            if (channel.read(bytes, from + bytes.position()) < 0) {
+                break;
+            }
+        }
+        return bytes.array();
     }
 
     private byte[] lines(RecordBatch batch) {
