@@ -12,7 +12,10 @@ import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(TestHub.class)
 @WithTestResource(KafkaBroker.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaCatalogTest {
 
     @Inject
@@ -39,6 +43,7 @@ class KafkaCatalogTest {
     CamelContext camel;
 
     @Test
+    @Order(1)
     void runsPublishEachRecordToTheTableTopicKeyedByItsId() throws Exception {
         DemoPages pages = new DemoPages(config.dataDir().resolve("demo-input"));
         List<String> ids = new ArrayList<>(pages.write(1, 3, 1));
@@ -58,6 +63,27 @@ class KafkaCatalogTest {
     }
 
     @Test
+    @Order(3) // after the test that expects the topic to hold its records only
+    void aFullRunPublishesItsTableOnlyWhenItSucceeds() throws Exception {
+        DemoPages pages = new DemoPages(config.dataDir().resolve("demo-input"));
+        pages.write(1, 3, 7);
+        pages.write(2, 3, 7);
+        pages.writeRaw(3, "[{\"id\":\"3-1\"}, {\"id\": not json}]");
+        long before = KafkaTopics.endOffset("hub.demo_items");
+        assertThat(HubRuns.runToEnd("demo", "full")).containsEntry("status", "FAILED");
+        // pages 1 and 2 were read, but the run failed: none of it reaches the topic
+        assertThat(KafkaTopics.endOffset("hub.demo_items")).isEqualTo(before);
+        try (var staging = java.nio.file.Files.list(config.dataDir().resolve("catalog").resolve(".staging"))) {
+            assertThat(staging).isEmpty();
+        }
+
+        pages.write(3, 2, 7);
+        assertThat(HubRuns.runToEnd("demo", "full")).containsEntry("status", "SUCCEEDED").containsEntry("records", 8);
+        assertThat(KafkaTopics.endOffset("hub.demo_items")).isEqualTo(before + 8);
+    }
+
+    @Test
+    @Order(2)
     void theProducerWaitsForAllReplicasAndIsIdempotent() {
         KafkaEndpoint endpoint = camel.getEndpoints().stream().filter(KafkaEndpoint.class::isInstance)
                 .map(KafkaEndpoint.class::cast).findFirst().orElseThrow();

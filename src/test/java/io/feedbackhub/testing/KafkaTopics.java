@@ -63,4 +63,18 @@ public final class KafkaTopics {
             return offset == null ? -1 : offset.offset();
         }
     }
+
+    /** The end offset of partition 0 of a topic (how many records it has ever taken), 0 for a topic not there. */
+    public static long endOffset(String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
+        try (Admin admin = Admin.create(props)) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return 0;
+            }
+            TopicPartition partition = new TopicPartition(topic, 0);
+            return admin.listOffsets(Map.of(partition, org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(partition)
+                    .get().offset();
+        }
+    }
 }

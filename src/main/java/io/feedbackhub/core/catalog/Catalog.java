@@ -10,8 +10,8 @@ package io.feedbackhub.core.catalog;
  * Replace writes a new copy of the table that takes the old one's place only when the run succeeds;
  * a replace message with no body starts that copy without a record, so a full run that finds
  * nothing empties the table. Append-on-success keeps the records aside and appends them only when
- * the run succeeds, after the run's table swaps (the file sink; the Kafka sink sends them at once,
- * as it does replacement records).</li>
+ * the run succeeds, after the run's table swaps. With the Kafka sink both wait in a local file and
+ * are sent when the run succeeds: a failed run publishes nothing.</li>
  * </ul>
  * The body is one record or a list of records (a collection or a JSON array): JSON objects as
  * maps, Jackson nodes, POJOs or JSON text. Each record gets {@code _synced_at}. The endpoint returns once the records are written

@@ -2,6 +2,7 @@ package io.feedbackhub.core.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +24,9 @@ import io.feedbackhub.core.run.ConnectorRuns;
 public class CatalogRoutes extends RouteBuilder {
 
     static final String BATCH = "HubCatalogBatch";
+    // a placeholder, not the value: a missing broker list is reported by HubConfigCheck
+    private static final String KAFKA = "kafka:catalog?brokers={{hub.kafka.brokers}}"
+            + "&requestRequiredAcks=all&enableIdempotence=true&maxInFlightRequest=5";
 
     @Inject
     HubConfig config;
@@ -39,19 +43,26 @@ public class CatalogRoutes extends RouteBuilder {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    KafkaStaging staging;
+
     @Override
     public void configure() {
         var route = from(Catalog.ENDPOINT).routeId("catalog-sink")
                 .process(this::readBatch);
         if (config.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
-            // a list of messages goes out as one send: each record keeps its own key and topic,
+            // what a run defers waits in a local file until the run succeeds (KafkaStaging); the rest
+            // goes out as one send of a list of messages: each record keeps its own key and topic,
             // and the exchange completes when the broker has acknowledged them all (acks=all)
             route.filter(exchange -> !exchange.getProperty(BATCH, RecordBatch.class).records().isEmpty())
-                    .process(this::toKafkaRecords)
-                    // a placeholder, not the value: a missing broker list is reported by HubConfigCheck
-                    .to("kafka:catalog?brokers={{hub.kafka.brokers}}"
-                            + "&requestRequiredAcks=all&enableIdempotence=true&maxInFlightRequest=5")
+                    .choice()
+                        .when(this::deferredInRun).process(this::stage)
+                        .otherwise().process(this::toKafkaRecords).to(KAFKA)
+                    .end()
                     .end();
+            from(KafkaStaging.PUBLISH).routeId("catalog-publish")
+                    .process(this::stagedToKafkaRecords)
+                    .to(KAFKA);
         } else {
             route.process(exchange -> files.write(exchange, exchange.getProperty(BATCH, RecordBatch.class)));
         }
@@ -64,6 +75,30 @@ public class CatalogRoutes extends RouteBuilder {
             runs.runOf(exchange).ifPresent(run -> run.markReplacing(batch.table()));
         }
         exchange.setProperty(BATCH, batch);
+    }
+
+    private boolean deferredInRun(Exchange exchange) {
+        return exchange.getProperty(BATCH, RecordBatch.class).deferred() && runs.runOf(exchange).isPresent();
+    }
+
+    private void stage(Exchange exchange) {
+        staging.stage(runs.runOf(exchange).orElseThrow(), exchange.getProperty(BATCH, RecordBatch.class));
+    }
+
+    /** Staged records (key, JSON value) of one table as Kafka messages. */
+    private void stagedToKafkaRecords(Exchange exchange) {
+        String topic = config.catalog().topicPrefix() + exchange.getMessage().getHeader(Catalog.TABLE, String.class);
+        @SuppressWarnings("unchecked")
+        List<Map.Entry<String, String>> records = exchange.getMessage().getBody(List.class);
+        List<Message> messages = new ArrayList<>(records.size());
+        for (Map.Entry<String, String> record : records) {
+            Message message = new DefaultMessage(exchange);
+            message.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
+            message.setHeader(KafkaConstants.KEY, record.getKey());
+            message.setBody(record.getValue());
+            messages.add(message);
+        }
+        exchange.getMessage().setBody(messages);
     }
 
     private void toKafkaRecords(Exchange exchange) throws JsonProcessingException {

@@ -1,0 +1,129 @@
+package io.feedbackhub.core.catalog;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.run.Run;
+
+/**
+ * With the Kafka sink, what a run defers (replacement tables, append-on-success records) waits in
+ * a local file, {@code ${hub.data-dir}/catalog/.staging/kafka.<table>.<run>.jsonl} (dropped at start
+ * like the file sink's copies, since its run cannot have succeeded), and is sent
+ * only when the run succeeds, in order and acknowledged by all in-sync replicas: a failed run
+ * publishes nothing. Kafka transactions would do this on the broker, but Camel's Kafka producer
+ * ties a transaction to one exchange, and a run is many.
+ */
+@ApplicationScoped
+class KafkaStaging {
+
+    static final String PUBLISH = "direct:catalog-kafka-publish";
+    private static final int BATCH = 500;
+
+    @Inject
+    HubConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    CamelContext camel;
+
+    private final Map<Path, Boolean> started = new ConcurrentHashMap<>();
+    private volatile ProducerTemplate producer;
+
+    void stage(Run run, RecordBatch batch) {
+        Path file = config.dataDir().resolve("catalog").resolve(".staging").resolve("kafka." + batch.table() + "." + run.id() + ".jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (CatalogRecord record : batch.records()) {
+            ObjectNode line = json.createObjectNode().put("key", record.key());
+            line.set("value", record.json());
+            lines.append(line).append('\n');
+        }
+        synchronized (this) {
+            try {
+                if (started.putIfAbsent(file, Boolean.TRUE) == null) {
+                    Files.createDirectories(file.getParent());
+                    Files.deleteIfExists(file);
+                    run.onSuccess(() -> publish(file, batch.table()));
+                    run.onFailure(() -> drop(file));
+                }
+                Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot stage records of " + batch.table(), e);
+            }
+        }
+    }
+
+    private void publish(Path file, String table) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            List<Map.Entry<String, String>> records = new ArrayList<>(BATCH);
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                JsonNode record = json.readTree(line);
+                records.add(Map.entry(record.path("key").asText(), record.path("value").toString()));
+                if (records.size() == BATCH) {
+                    send(table, records);
+                    records.clear();
+                }
+            }
+            send(table, records);
+        } catch (IOException e) {
+            throw new UncheckedIOException("catalog: cannot read the staged records of " + table, e);
+        }
+        drop(file);
+    }
+
+    private void send(String table, List<Map.Entry<String, String>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setHeader(Catalog.TABLE, table);
+        exchange.getMessage().setBody(List.copyOf(records));
+        Exception failure = producer().send(PUBLISH, exchange).getException();
+        if (failure != null) {
+            throw new IllegalStateException("catalog: Kafka did not take the records of " + table + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    private void drop(Path file) {
+        started.remove(file);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("catalog: cannot delete " + file, e);
+        }
+    }
+
+    private ProducerTemplate producer() {
+        if (producer == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = camel.createProducerTemplate();
+                }
+            }
+        }
+        return producer;
+    }
+}
