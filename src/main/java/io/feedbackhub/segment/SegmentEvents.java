@@ -69,8 +69,17 @@ public class SegmentEvents {
                 firstByUser.put(userId, message);
                 continue;
             }
-            ObjectNode merged = instead.computeIfAbsent(first.path("messageId").asText(), id -> first.deepCopy());
-            merged.with("traits").setAll((ObjectNode) message.path("traits").deepCopy());
+            String firstId = first.path("messageId").asText();
+            if (firstId.equals(message.path("messageId").asText())) {
+                continue; // the same message twice in one request: the idempotent consumer drops the second
+            }
+            ObjectNode merged = instead.computeIfAbsent(firstId, id -> first.deepCopy());
+            if (message.path("traits") instanceof ObjectNode traits) {
+                if (!(merged.get("traits") instanceof ObjectNode)) {
+                    merged.putObject("traits");
+                }
+                ((ObjectNode) merged.get("traits")).setAll(traits.deepCopy());
+            }
             instead.put(message.path("messageId").asText(), null);
         }
         return instead;
@@ -122,8 +131,7 @@ public class SegmentEvents {
         List<ObjectNode> letters = new ArrayList<>();
         for (ObjectNode r : rejected) {
             ObjectNode letter = json.createObjectNode();
-            String id = r.path("message").path("messageId").asText("");
-            letter.put("id", id.isEmpty() ? "rejected-" + java.util.UUID.randomUUID() : id);
+            letter.put("id", r.path("id").asText());
             letter.put("reason", r.path("reason").asText());
             letter.put("receivedAt", r.path("receivedAt").asText());
             letter.set("message", r.path("message"));

@@ -117,6 +117,9 @@ public class SegmentFileJournal {
                 write(group);
             } catch (IOException e) {
                 failure = e;
+            } catch (RuntimeException | Error e) {
+                // whatever it was, the waiting requests must hear of it, and the next writer must not wait for ever
+                failure = new IOException("the journal write failed: " + e, e);
             }
             synchronized (lock) {
                 for (Pending pending : group) {

@@ -20,6 +20,7 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,8 +46,18 @@ public class SegmentIntake {
     @Inject
     SegmentConfig config;
 
+    /**
+     * The intake's parser, one nesting level shallower than the default: the journal entry wraps the
+     * body in one more object, and delivery must be able to read every entry intake accepted.
+     */
+    private final ObjectMapper json;
+
     @Inject
-    ObjectMapper json;
+    public SegmentIntake(ObjectMapper mapper) {
+        this.json = mapper.copy();
+        json.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH - 8).build());
+    }
 
     public byte[] read(Exchange exchange) {
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
@@ -66,7 +77,27 @@ public class SegmentIntake {
                     + " KB; this one holds " + body.length + " bytes");
         }
         String authorization = exchange.getMessage().getHeader("Authorization", String.class);
-        return batch ? batch(call, body, authorization) : single(call, body, authorization);
+        body = utf8(body);
+        byte[] entry = batch ? batch(call, body, authorization) : single(call, body, authorization);
+        // nothing of the request but its body goes on: no Authorization header in a Kafka journal record
+        exchange.getMessage().removeHeaders("*");
+        return entry;
+    }
+
+    /**
+     * The body as UTF-8 without a BOM: the entry embeds its bytes as they are, so a BOM or a UTF-16/32
+     * body (which Jackson alone would accept) could not be read back at delivery.
+     */
+    private static byte[] utf8(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
+            body = Arrays.copyOfRange(body, 3, body.length);
+        }
+        for (int i = 0; i < Math.min(4, body.length); i++) {
+            if (body[i] == 0 || (body[i] & 0xFF) == 0xFE || (body[i] & 0xFF) == 0xFF) {
+                throw new SegmentRejected(400, "the body must be JSON in UTF-8");
+            }
+        }
+        return body;
     }
 
     private byte[] single(String call, byte[] body, String authorization) {
@@ -109,6 +140,10 @@ public class SegmentIntake {
                     bodyKey = parser.getText();
                     keys.add(span(parser));
                 } else if (field.equals("batch")) {
+                    if (hasBatch) {
+                        // a parser keeps only the last of two: the first one's events would be lost after a 200
+                        throw new SegmentRejected(400, "the body has two \"batch\" arrays");
+                    }
                     if (value != JsonToken.START_ARRAY) {
                         throw new SegmentRejected(400, "a batch body needs a \"batch\" array");
                     }
@@ -152,7 +187,12 @@ public class SegmentIntake {
 
     /** Where the current string token lies in the body, quotes included. */
     private static long[] span(JsonParser parser) {
-        return new long[] {parser.currentTokenLocation().getByteOffset(), parser.currentLocation().getByteOffset()};
+        long from = parser.currentTokenLocation().getByteOffset();
+        long to = parser.currentLocation().getByteOffset();
+        if (from < 0 || to <= from) {
+            throw new SegmentRejected(400, "the body must be JSON in UTF-8");
+        }
+        return new long[] {from, to};
     }
 
     /**

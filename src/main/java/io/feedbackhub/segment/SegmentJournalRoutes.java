@@ -43,7 +43,9 @@ public class SegmentJournalRoutes extends RouteBuilder {
                     .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true"
                             + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
             from(kafka + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer&groupId=" + config.journalGroup() + "&autoOffsetReset=earliest&autoCommitEnable=false"
-                    + "&allowManualCommit=true&breakOnFirstError=true&maxPollRecords=100")
+                    + "&allowManualCommit=true&breakOnFirstError=true"
+                    // one entry (up to a batch of messages, paced by Wootric's rate limit) a poll, well inside max.poll.interval.ms
+                    + "&maxPollRecords=1&maxPollIntervalMs=900000")
                     .routeId("segment-journal-read").routeGroup("segment")
                     .to(DELIVER)
                     .process(SegmentJournalRoutes::commit);

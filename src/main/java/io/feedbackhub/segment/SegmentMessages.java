@@ -56,7 +56,15 @@ class SegmentMessages {
      * the entry's id and its place in the entry, so a redelivered entry gives it the same id again.
      */
     Entry read(byte[] raw) throws IOException {
-        JsonNode entry = json.readTree(raw);
+        JsonNode entry;
+        try {
+            entry = json.readTree(raw);
+        } catch (IOException unreadable) {
+            // intake checked it, so this is damage (or a bug): one dead letter, never an entry retried for ever
+            ObjectNode damaged = json.createObjectNode().put("entry", new String(raw, java.nio.charset.StandardCharsets.UTF_8));
+            return new Entry("", List.of(), List.of(rejection("unreadable_entry: " + unreadable.getMessage(), damaged, "",
+                    "unreadable-" + java.util.UUID.nameUUIDFromBytes(raw))));
+        }
         String id = entry.path("id").asText();
         String receivedAt = entry.path("receivedAt").asText();
         String call = entry.path("call").asText();
@@ -79,7 +87,7 @@ class SegmentMessages {
     private void take(JsonNode item, JsonNode batchContext, String place, String receivedAt, boolean sizeCheck,
             List<ObjectNode> messages, List<ObjectNode> rejected) {
         if (!(item instanceof ObjectNode message)) {
-            rejected.add(rejection("not_an_object", item, receivedAt));
+            rejected.add(rejection("not_an_object", item, receivedAt, "hub-" + place));
             return;
         }
         message.remove("writeKey");
@@ -88,11 +96,15 @@ class SegmentMessages {
             reason = "message_too_large";
         }
         if (reason != null) {
-            rejected.add(rejection(reason, message, receivedAt));
+            rejected.add(rejection(reason, message, receivedAt, "hub-" + place));
             return;
         }
         if (batchContext instanceof ObjectNode shared) {
-            ObjectNode context = message.with("context");
+            if (!(message.get("context") instanceof ObjectNode)) {
+                // a context that is null or not an object gives way to the batch's
+                message.putObject("context");
+            }
+            ObjectNode context = (ObjectNode) message.get("context");
             for (Iterator<Map.Entry<String, JsonNode>> it = shared.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
                 if (!context.has(field.getKey())) {
@@ -115,8 +127,11 @@ class SegmentMessages {
         }
     }
 
-    private ObjectNode rejection(String reason, JsonNode message, String receivedAt) {
-        ObjectNode rejection = json.createObjectNode().put("reason", reason).put("receivedAt", receivedAt);
+    /** A refused message; {@code id} names it in the dead letters, the same on every redelivery of its entry. */
+    private ObjectNode rejection(String reason, JsonNode message, String receivedAt, String fallbackId) {
+        String messageId = message.path("messageId").asText("");
+        ObjectNode rejection = json.createObjectNode().put("reason", reason).put("receivedAt", receivedAt)
+                .put("id", messageId.isBlank() ? fallbackId : messageId);
         rejection.set("message", message);
         return rejection;
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -207,6 +208,34 @@ class SegmentIntakeTest {
                 .filter(e -> e.path("event").asText().equals(marker)).count() == 2);
         assertThat(table("segment_events").stream().filter(e -> e.path("userId").asText().equals("p2"))
                 .map(e -> e.path("properties").path("note").asText())).contains("two\nlines");
+    }
+
+    @Test
+    void oddButValidBatchesAreDeliveredAndWhatDeliveryCouldNotReadIsRefused() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        byte[] bom = ("\uFEFF{\"batch\":[{\"type\":\"track\",\"event\":\"" + marker + "\",\"userId\":\"bom\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(bom).post("/v1/batch").then().statusCode(200);
+        // two identifies of one user, the second without traits, and a null context beside a batch context
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body("{\"context\":{\"ip\":\"1.2.3.4\"},\"batch\":["
+                + "{\"type\":\"identify\",\"userId\":\"" + marker + "\",\"traits\":null,\"context\":null},"
+                + "{\"type\":\"identify\",\"userId\":\"" + marker + "\"},"
+                + "{\"type\":\"track\",\"event\":\"" + marker + "\",\"userId\":\"ctx\",\"context\":\"text\"}]}")
+                .post("/v1/batch").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> table("segment_events").stream()
+                .filter(e -> e.path("event").asText().equals(marker) || e.path("userId").asText().equals(marker)).count() == 4);
+
+        long before = journalled();
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                .body("{\"batch\":[{\"type\":\"identify\",\"userId\":\"u\"}]}".getBytes(StandardCharsets.UTF_16LE))
+                .post("/v1/batch").then().statusCode(400).body("error", containsString("UTF-8"));
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                .body("{\"batch\":[{\"type\":\"identify\",\"userId\":\"a\"}],\"batch\":[]}")
+                .post("/v1/batch").then().statusCode(400).body("error", containsString("two"));
+        String deep = "{\"batch\":[{\"type\":\"track\",\"event\":\"e\",\"userId\":\"u\",\"properties\":"
+                + "[".repeat(995) + "]".repeat(995) + "}]}";
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(deep).post("/v1/batch").then().statusCode(400);
+        assertThat(journalled()).isEqualTo(before);
     }
 
     @Test

@@ -43,6 +43,8 @@ class SegmentKafkaJournalTest {
                 .post("/v1/identify").then().statusCode(200);
 
         assertThat(KafkaTopics.readAll("hub.segment-journal", 1).values().iterator().next()).contains(id);
+        // the request's headers (its Authorization above all) are not journaled
+        assertThat(KafkaTopics.headerNames("hub.segment-journal")).noneMatch(name -> name.equalsIgnoreCase("Authorization"));
         await().atMost(Duration.ofSeconds(30)).until(() -> FakeWootricServer.fake.endUserByExternalId("kafka-user") != null);
         Map<String, String> events = KafkaTopics.readAll("hub.segment_events", 1);
         assertThat(events).containsKey(id);

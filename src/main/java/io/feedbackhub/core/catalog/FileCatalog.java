@@ -130,13 +130,41 @@ public class FileCatalog {
                 // the first part is cut unless it starts the file; the last follows the last line break
                 for (int i = start > 0 ? 1 : 0; i < parts.length - 1; i++) {
                     if (!parts[i].isBlank()) {
-                        records.add(json.readTree(parts[i]));
+                        try {
+                            records.add(json.readTree(parts[i]));
+                        } catch (IOException damaged) {
+                            LOG.warnf("catalog: %s holds a line that is not JSON; left out of its tail", file.getFileName());
+                        }
                     }
                 }
                 return records.size() > max ? records.subList(records.size() - max, records.size()) : records;
             } catch (IOException e) {
                 throw new UncheckedIOException("catalog: cannot read the end of " + file, e);
             }
+        }
+    }
+
+    /** A line a crash cut short would glue the next append onto itself: the table is cut back to its last line break. */
+    private static void dropTornLine(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        long keep = size;
+        while (keep > 0) {
+            long from = Math.max(0, keep - 64 * 1024);
+            byte[] bytes = read(channel, from, keep);
+            int i = bytes.length - 1;
+            while (i >= 0 && bytes[i] != '\n') {
+                i--;
+            }
+            if (i >= 0) {
+                keep = from + i + 1;
+                break;
+            }
+            keep = from;
+        }
+        if (keep < size) {
+            LOG.warnf("catalog: %s ended in a line cut short (%d bytes), left by a crash; it is dropped", file.getFileName(), size - keep);
+            channel.truncate(keep);
+            channel.force(false);
         }
     }
 
@@ -198,13 +226,18 @@ public class FileCatalog {
             try {
                 close(pending);
                 FileChannel target = channel(tableFile(table), StandardOpenOption.APPEND);
+                long before = target.size();
                 try (FileChannel source = FileChannel.open(pending, StandardOpenOption.READ)) {
                     long size = source.size();
                     for (long done = 0; done < size;) {
                         done += source.transferTo(done, size - done, target);
                     }
+                    target.force(false);
+                } catch (IOException e) {
+                    // all of the run's records or none
+                    target.truncate(before);
+                    throw e;
                 }
-                target.force(false);
                 Files.delete(pending);
             } catch (IOException e) {
                 throw new UncheckedIOException("catalog: cannot append the run's records to " + table, e);
@@ -248,6 +281,9 @@ public class FileCatalog {
             Files.createDirectories(file.getParent());
             boolean created = Files.notExists(file);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+            if (!created && mode == StandardOpenOption.APPEND) {
+                dropTornLine(file, channel);
+            }
             open.put(file, channel);
             if (created) {
                 DurableFiles.forceDirectory(file.getParent());

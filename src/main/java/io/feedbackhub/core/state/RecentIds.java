@@ -21,6 +21,8 @@ public class RecentIds extends FileIdempotentRepository {
         setCacheSize(window);
         // about 40 bytes an id: the file keeps a few windows' worth before Camel drops its oldest lines
         setMaxFileStoreSize(Math.max(1L << 20, 160L * window));
+        // Camel rewrites the file in place when it is full: drop three windows at once, so that is rare
+        setDropOldestFileStore(3L * window);
         file.getParentFile().mkdirs();
     }
 
