@@ -147,25 +147,34 @@ public class FileCatalog {
     /** A line a crash cut short would glue the next append onto itself: the table is cut back to its last line break. */
     private static void dropTornLine(Path file, FileChannel channel) throws IOException {
         long size = channel.size();
-        long keep = size;
-        while (keep > 0) {
-            long from = Math.max(0, keep - 64 * 1024);
-            byte[] bytes = read(channel, from, keep);
-            int i = bytes.length - 1;
-            while (i >= 0 && bytes[i] != '\n') {
-                i--;
-            }
-            if (i >= 0) {
-                keep = from + i + 1;
-                break;
-            }
-            keep = from;
+        long keep;
+        // an appending channel cannot read
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            keep = lastLineEnd(reader, size);
         }
         if (keep < size) {
             LOG.warnf("catalog: %s ended in a line cut short (%d bytes), left by a crash; it is dropped", file.getFileName(), size - keep);
             channel.truncate(keep);
             channel.force(false);
         }
+    }
+
+    /** Where the last complete line ends (just after its line break); 0 when there is none. */
+    private static long lastLineEnd(FileChannel reader, long size) throws IOException {
+        long keep = size;
+        while (keep > 0) {
+            long from = Math.max(0, keep - 64 * 1024);
+            byte[] bytes = read(reader, from, keep);
+            int i = bytes.length - 1;
+            while (i >= 0 && bytes[i] != '\n') {
+                i--;
+            }
+            if (i >= 0) {
+                return from + i + 1;
+            }
+            keep = from;
+        }
+        return 0;
     }
 
     private static byte[] read(FileChannel channel, long from, long to) throws IOException {
