@@ -21,6 +21,7 @@ import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.state.SyncState;
 import io.feedbackhub.testing.FakeQualtricsServer;
 import io.feedbackhub.testing.HubRuns;
+import io.feedbackhub.testing.TestFiles;
 import io.feedbackhub.testing.TestHub;
 import io.feedbackhub.testing.fake.FakeQualtrics;
 import io.quarkus.test.common.WithTestResource;
@@ -105,25 +106,17 @@ class QualtricsWebhookTest {
         assertThat(row.path("labels").path("QID1").asText()).isEqualTo("9 - Very likely");
         assertThat(row.path("completedDate").asText()).isEqualTo("2020-10-22T12:31:40Z");
         assertThat(row.path("distributionId").asText()).isEqualTo("EMD_96woxYS85Cg5Lqx");
-        Thread.sleep(500);
-        assertThat(rows("R_twiceDelivered01")).hasSize(1);
+        // and it stays one: the second delivery is not fetched or written later
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> rows("R_twiceDelivered01").size() == 1);
         assertThat(fake.requests.stream().filter(r -> r.contains("/responses/R_twiceDelivered01"))).as("202 then 200").hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
     void aDeliveryAnswered503IsTakenWhenQualtricsSendsItAgain() throws Exception {
         fake.addResponse(FakeQualtricsServer.SURVEY, "R_afterJournalFix1", 0);
-        Path journal = config.dataDir().resolve("journal").resolve("qualtrics");
-        Path aside = journal.resolveSibling("qualtrics-aside");
-        Files.createDirectories(journal);
-        Files.move(journal, aside);
-        Files.writeString(journal, "not a directory");
-        try {
+        try (var blocked = TestFiles.blockDirectory(config.dataDir().resolve("journal").resolve("qualtrics"))) {
             assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_afterJournalFix1", FakeQualtricsServer.SHARED_KEY))
                     .isEqualTo(503);
-        } finally {
-            Files.delete(journal);
-            Files.move(aside, journal);
         }
         // Qualtrics retries: the ResponseID must not count as taken
         assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_afterJournalFix1", FakeQualtricsServer.SHARED_KEY))
@@ -188,9 +181,8 @@ class QualtricsWebhookTest {
                 + java.net.URLEncoder.encode(msg, "UTF-8"))).as("no HMAC").isEqualTo(400);
         assertThat(fake.post(webhook(), "Topic=x&HMAC=" + "ab".repeat(64) + "&MSG=" + java.net.URLEncoder.encode(msg, "UTF-8"))).isEqualTo(403);
 
-        Thread.sleep(600);
-        assertThat(rows("R_forgedDelivery1")).isEmpty();
-        assertThat(fake.requests).noneMatch(r -> r.contains("R_forgedDelivery1"));
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> rows("R_forgedDelivery1").isEmpty()
+                && fake.requests.stream().noneMatch(r -> r.contains("R_forgedDelivery1")));
         try (Stream<Path> files = Files.walk(config.dataDir().resolve("journal"))) {
             assertThat(files.filter(p -> p.getFileName().toString().contains("R_forgedDelivery1"))).isEmpty();
         }

@@ -30,6 +30,7 @@ import io.feedbackhub.testing.FakeWootricServer;
 import io.feedbackhub.testing.HubRuns;
 import io.feedbackhub.testing.SegmentClient;
 import io.feedbackhub.testing.SegmentEnabled;
+import io.feedbackhub.testing.TestFiles;
 import io.feedbackhub.testing.TestHub;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -266,18 +267,10 @@ class SegmentIntakeTest {
 
     @Test
     void whenTheJournalCannotTakeARequestTheClientIsToldToRetry() throws Exception {
-        Path journal = config.dataDir().resolve("journal").resolve("segment");
-        Path aside = journal.resolveSibling("segment-aside");
-        Files.createDirectories(journal);
-        Files.move(journal, aside);
-        Files.writeString(journal, "not a directory");
-        try {
+        try (var blocked = TestFiles.blockDirectory(config.dataDir().resolve("journal").resolve("segment"))) {
             relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
                     .body("{\"userId\":\"u\",\"traits\":{}}").post("/v1/identify")
                     .then().statusCode(503).header("Retry-After", "5").body("success", equalTo(false));
-        } finally {
-            Files.delete(journal);
-            Files.move(aside, journal);
         }
     }
 }

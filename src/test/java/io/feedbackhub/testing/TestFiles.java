@@ -22,4 +22,19 @@ public final class TestFiles {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Puts a plain file where a directory should be, so writes into it fail, until closed: then the
+     * directory is back as it was.
+     */
+    public static AutoCloseable blockDirectory(Path dir) throws IOException {
+        Path aside = dir.resolveSibling(dir.getFileName() + "-aside");
+        Files.createDirectories(dir);
+        Files.move(dir, aside);
+        Files.writeString(dir, "not a directory");
+        return () -> {
+            Files.delete(dir);
+            Files.move(aside, dir);
+        };
+    }
 }

@@ -82,6 +82,15 @@ class WootricPullTest {
         }
     }
 
+    /** End users updated from {@code outage} on cannot be listed: every such request gets a 500. */
+    void failEndUsersFrom(long outage) {
+        java.util.regex.Pattern updatedFrom = java.util.regex.Pattern.compile("updated%5Bgte%5D=(\\d+)");
+        fake.failWhen = request -> {
+            java.util.regex.Matcher gte = updatedFrom.matcher(request);
+            return request.startsWith("/v1/end_users") && gte.find() && Long.parseLong(gte.group(1)) >= outage;
+        };
+    }
+
     static void afterThisSecond() {
         long second = Instant.now().getEpochSecond();
         await().atMost(Duration.ofSeconds(2)).until(() -> Instant.now().getEpochSecond() > second);
@@ -170,10 +179,7 @@ class WootricPullTest {
         seed(500, 120, 0);
         // end users past the 197th (four full pages: 50 + 3 x 49 new) are down for good
         long outage = JUNE + 196 * 3_600L + 600;
-        fake.failWhen = request -> {
-            java.util.regex.Matcher gte = java.util.regex.Pattern.compile("updated%5Bgte%5D=(\\d+)").matcher(request);
-            return request.startsWith("/v1/end_users") && gte.find() && Long.parseLong(gte.group(1)) >= outage;
-        };
+        failEndUsersFrom(outage);
         Map<String, Object> failed = HubRuns.runToEnd("wootric", "incremental");
         assertThat(failed).containsEntry("status", "FAILED").containsEntry("records", 197);
         assertThat((String) failed.get("error")).contains("Wootric answered 500");
@@ -190,10 +196,7 @@ class WootricPullTest {
     void aRunCutOffBetweenAPageAndItsBookmarkDoesNotWriteThatPageTwice() {
         seed(500, 0, 0);
         long outage = JUNE + 196 * 3_600L + 600;
-        fake.failWhen = request -> {
-            java.util.regex.Matcher gte = java.util.regex.Pattern.compile("updated%5Bgte%5D=(\\d+)").matcher(request);
-            return request.startsWith("/v1/end_users") && gte.find() && Long.parseLong(gte.group(1)) >= outage;
-        };
+        failEndUsersFrom(outage);
         assertThat(HubRuns.runToEnd("wootric", "incremental")).containsEntry("status", "FAILED").containsEntry("records", 197);
         // as if a kill -9 had come after page 4 was in the catalog but before its bookmark: back to page 3's
         com.fasterxml.jackson.databind.node.ObjectNode lastOfPage3 =

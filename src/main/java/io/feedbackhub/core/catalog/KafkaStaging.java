@@ -50,8 +50,10 @@ class KafkaStaging {
     @Inject
     CamelContext camel;
 
+    @Inject
+    ProducerTemplate producer;
+
     private final Map<Path, Boolean> started = new ConcurrentHashMap<>();
-    private volatile ProducerTemplate producer;
 
     void stage(Run run, RecordBatch batch) {
         Path file = config.dataDir().resolve("catalog").resolve(".staging").resolve("kafka." + batch.table() + "." + run.id() + ".jsonl");
@@ -101,7 +103,7 @@ class KafkaStaging {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader(Catalog.TABLE, table);
         exchange.getMessage().setBody(List.copyOf(records));
-        Exception failure = producer().send(PUBLISH, exchange).getException();
+        Exception failure = producer.send(PUBLISH, exchange).getException();
         if (failure != null) {
             throw new IllegalStateException("catalog: Kafka did not take the records of " + table + ": " + failure.getMessage(), failure);
         }
@@ -114,16 +116,5 @@ class KafkaStaging {
         } catch (IOException e) {
             throw new UncheckedIOException("catalog: cannot delete " + file, e);
         }
-    }
-
-    private ProducerTemplate producer() {
-        if (producer == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-            }
-        }
-        return producer;
     }
 }
