@@ -127,6 +127,11 @@ public class ConnectorRuns {
         run.takeSuccessActions().forEach(Runnable::run);
     }
 
+    /** Adds a note ({@link Run#note}) to the exchange's run; outside of a run it is only logged. */
+    public void note(Exchange exchange, String note) {
+        runOf(exchange).ifPresentOrElse(run -> run.note(note), () -> LOG.warn(note));
+    }
+
     /** Counts one call to an outside system for the exchange's run (for the run log and metrics). */
     public void countRequest(Exchange exchange) {
         runOf(exchange).ifPresent(run -> run.countRequests(1));

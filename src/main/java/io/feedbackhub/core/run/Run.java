@@ -22,6 +22,7 @@ public final class Run {
     private final List<Runnable> onSuccess = new ArrayList<>();
     private final List<Runnable> onFailure = new ArrayList<>();
     private final java.util.Set<String> replacing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Instant finishedAt;
     private volatile Status status = Status.RUNNING;
     private volatile String error;
@@ -36,8 +37,9 @@ public final class Run {
 
     /** A finished run read back from the run log. */
     static Run restored(String id, String connector, RunMode mode, String trigger, Instant startedAt,
-            Instant finishedAt, Status status, long records, long requests, String error) {
+            Instant finishedAt, Status status, long records, long requests, String error, List<String> notes) {
         Run run = new Run(id, connector, mode, trigger, startedAt);
+        run.notes.addAll(notes);
         run.finishedAt = finishedAt;
         run.status = status;
         run.records.set(records);
@@ -81,6 +83,18 @@ public final class Run {
         this.error = failure;
         this.finishedAt = at;
         this.status = outcome;
+    }
+
+    /**
+     * Something the operator should read in the run's result although the run did not fail for it:
+     * files left for a later run, a move that did not happen, a held removal.
+     */
+    public void note(String note) {
+        notes.add(note);
+    }
+
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     public void countRecords(long n) {

@@ -101,6 +101,9 @@ public class RunLog {
             LOG.infof("run %s of %s (%s) succeeded: %d records, %d requests", run.id(), connector,
                     run.mode().label(), run.records(), run.requests());
         }
+        for (String note : run.notes()) {
+            LOG.warnf("run %s of %s: %s", run.id(), connector, secrets.mask(note));
+        }
     }
 
     /** The JSON shape of a run, as the management API shows it. */
@@ -115,6 +118,7 @@ public class RunLog {
         view.put("records", run.records());
         view.put("requests", run.requests());
         view.put("error", run.error() == null ? null : secrets.mask(run.error()));
+        view.put("notes", run.notes().stream().map(secrets::mask).toList());
         return view;
     }
 
@@ -154,6 +158,8 @@ public class RunLog {
             Run.Status status = Run.Status.valueOf(n.path("status").asText());
             Instant finished = n.path("finishedAt").isTextual() ? Instant.parse(n.path("finishedAt").asText()) : null;
             String error = n.path("error").isTextual() ? n.path("error").asText() : null;
+            List<String> notes = new java.util.ArrayList<>();
+            n.path("notes").forEach(note -> notes.add(note.asText()));
             if (status == Run.Status.RUNNING) {
                 status = Run.Status.FAILED;
                 error = INTERRUPTED;
@@ -161,7 +167,7 @@ public class RunLog {
             return Optional.of(Run.restored(n.path("id").asText(), n.path("connector").asText(),
                     RunMode.parse(n.path("mode").asText()).orElse(RunMode.INCREMENTAL), n.path("trigger").asText(),
                     Instant.parse(n.path("startedAt").asText()), finished, status,
-                    n.path("records").asLong(), n.path("requests").asLong(), error));
+                    n.path("records").asLong(), n.path("requests").asLong(), error, notes));
         } catch (IOException | RuntimeException e) {
             // a torn last line after a kill -9 is expected; skip it rather than refuse to start
             LOG.debugf("skipping an unreadable run log line: %s", e.getMessage());
