@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.feedbackhub.core.http.RedeliveryScope;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /**
@@ -98,7 +99,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
                 .maximumRedeliveries(config.retries()).redeliveryDelay(backoff).useExponentialBackOff()
                 .backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
-        api.to(ATTEMPT);
+        scoped(api, "qualtrics-api", ATTEMPT);
 
         RouteDefinition create = route(CREATE, "qualtrics-api-create");
         common(create);
@@ -108,19 +109,19 @@ public class QualtricsApiRoutes extends RouteBuilder {
                 .redeliveryDelay(backoff).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
                 .onRedelivery(this::reconcile)
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
-        create.to(ATTEMPT);
+        scoped(create, "qualtrics-api-create", ATTEMPT);
 
         RouteDefinition token = route(TOKEN, "qualtrics-token");
         token.onException(QualtricsException.Retryable.class, QualtricsException.RateLimited.class, IOException.class)
                 .maximumRedeliveries(config.retries()).redeliveryDelay(backoff).useExponentialBackOff()
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
-        token.to(ATTEMPT);
+        scoped(token, "qualtrics-token", ATTEMPT);
 
         RouteDefinition response = route(RESPONSE, "qualtrics-response");
         response.onException(ResponseNotReady.class).maximumRedeliveries(retriesWithin(config.responseWait().toMillis(), backoff))
                 .redeliveryDelay(backoff).useExponentialBackOff().backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
                 .retryAttemptedLogLevel(LoggingLevel.DEBUG).logStackTrace(false).end();
-        response.to(RESPONSE_ATTEMPT);
+        scoped(response, "qualtrics-response", RESPONSE_ATTEMPT);
         from(RESPONSE_ATTEMPT).routeId("qualtrics-response-attempt").routeGroup(GROUP).errorHandler(noErrorHandler())
                 .setProperty(NOT_FOUND_IS_ANSWER, constant(true))
                 .to(API)
@@ -144,6 +145,11 @@ public class QualtricsApiRoutes extends RouteBuilder {
             retries++;
         }
         return retries;
+    }
+
+    /** Each call its own retry budget, whatever calls came before it on the exchange. */
+    private static void scoped(RouteDefinition route, String name, String attempt) {
+        route.process(RedeliveryScope.enter(name)).to(attempt).process(RedeliveryScope.leave(name));
     }
 
     private RouteDefinition route(String uri, String id) {

@@ -95,6 +95,33 @@ class WootricIT {
     }
 
     @Test
+    void aRateLimitWaitDoesNotHoldUpAnOrderlyStop() throws Exception {
+        for (int i = 0; i < 120; i++) {
+            fake.addEndUser(JUNE + i * 60L, JUNE + i * 60L);
+        }
+        // every request is refused with a reset 100 s away (under hub.wootric.max-rate-limit-wait)
+        fake.tooManyRequests.set(1_000);
+        fake.storm429ResetSeconds = 100;
+        try (HubProcess hub = HubProcess.create(data, wootric(FakeWootric.PASSWORD)).start().awaitReady(READY)) {
+            assertThat(hub.post("/hub/connectors/wootric/run?mode=full").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> fake.served429.get() >= 1);
+            long stopping = System.nanoTime();
+            hub.stop();
+            long stopMillis = (System.nanoTime() - stopping) / 1_000_000;
+            // camel.main.shutdown-timeout is 8 s: a wait that held the stop would be cut off only then
+            assertThat(stopMillis).as("stop took %d ms:%n%s", stopMillis, hub.output()).isLessThan(5_000);
+        }
+        assertThat(fake.served429.get()).as("no request while waiting for the reset").isEqualTo(1);
+        fake.tooManyRequests.set(0);
+        try (HubProcess hub = HubProcess.create(data, wootric(FakeWootric.PASSWORD)).start().awaitReady(READY)) {
+            JsonNode stopped = JSON.readTree(hub.get("/hub/connectors/wootric").body()).path("lastRun");
+            assertThat(stopped.path("status").asText()).isEqualTo("FAILED");
+            assertThat(runToEnd(hub).path("status").asText()).isEqualTo("SUCCEEDED");
+        }
+        WootricCatalog.assertMirrors(data, "wootric_end_users", fake, "end_users");
+    }
+
+    @Test
     void clientCredentialsWorkInsteadOfAPassword() throws Exception {
         for (int i = 0; i < 120; i++) {
             fake.addEndUser(JUNE + i * 60L, JUNE + i * 60L);

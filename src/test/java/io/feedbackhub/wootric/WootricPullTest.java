@@ -164,6 +164,23 @@ class WootricPullTest {
     }
 
     @Test
+    void aWholeRunThroughRandom500sCompletesWithFewExtraRequests() {
+        seed(7_000, 4_000, 300);
+        Map<String, Object> clean = HubRuns.runToEnd("wootric", "full");
+        assertThat(clean).containsEntry("status", "SUCCEEDED");
+        int cleanRequests = (Integer) clean.get("requests");
+
+        fake.failureRate = 0.05;
+        Map<String, Object> faulty = HubRuns.runToEnd("wootric", "full");
+        assertThat(faulty).as("seed %d", fake.seed).containsEntry("status", "SUCCEEDED").containsEntry("records", 7_000 + 4_000 + 300);
+        assertCatalogMirrorsServer();
+        // many more 500s than one request may retry (hub.wootric.retries = 6): each request has its own budget
+        assertThat(fake.served500.get()).isGreaterThan(6);
+        assertThat((Integer) faulty.get("requests")).as("requests through 5 %% 500s vs %d clean", cleanRequests)
+                .isLessThanOrEqualTo((int) (1.07 * cleanRequests));
+    }
+
+    @Test
     void aRateLimitIsRespectedBySlowingDown() {
         seed(400, 400, 0);
         fake.rateLimit = 8;

@@ -11,10 +11,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
+import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RedeliveryPolicyDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.jboss.logging.Logger;
 
+import io.feedbackhub.core.http.RedeliveryScope;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /**
@@ -24,19 +27,26 @@ import io.feedbackhub.core.run.ConnectorRuns;
  * property; the answer's JSON text comes back as the body. Camel's error handler retries 5xx,
  * timeouts and network errors with exponential backoff, a 429 after waiting for the rate-limit
  * reset, and a 401 once with a new token; any other 4xx fails at once.</li>
+ * <li>{@code direct:wootric-api-once}: the same without repeating a call that may have been carried
+ * out; only rate-limit waits are retried.</li>
  * <li>{@code direct:wootric-token}: the OAuth token request, used by {@link WootricTokens}.</li>
  * </ul>
- * Each attempt is a separate sub-route so that a redelivery repeats the whole HTTP call.
+ * Each attempt is a separate sub-route so that a redelivery repeats the whole HTTP call, and each
+ * call has its own retry budget ({@link RedeliveryScope}). Waits (backoff, a rate-limit reset, the
+ * pacing before the limit) are the error handler's redelivery delays, which a graceful stop cuts
+ * short, never a sleep of the route's own.
  */
 @ApplicationScoped
 public class WootricApiRoutes extends RouteBuilder {
 
     public static final String API = "direct:wootric-api";
     /**
-     * One attempt, no retries: for a create, which must not be repeated blindly after a timeout
-     * (Wootric may have carried it out); the caller looks the record up before it tries again.
+     * No retry of a call that reached Wootric: for a create, which must not be repeated blindly after
+     * a timeout (Wootric may have carried it out); the caller looks the record up before it tries
+     * again. A 429 and a pacing wait are retried: such a call was not carried out.
      */
-    public static final String API_ONCE = "direct:wootric-api-attempt";
+    public static final String API_ONCE = "direct:wootric-api-once";
+    private static final String ATTEMPT = "direct:wootric-api-attempt";
     static final String TOKEN = "direct:wootric-token";
     private static final String TOKEN_ATTEMPT = "direct:wootric-token-attempt";
     private static final String BEARER = "wootricBearer";
@@ -51,16 +61,20 @@ public class WootricApiRoutes extends RouteBuilder {
     @Inject
     ConnectorRuns runs;
 
+    /** Until when no call goes out (epoch ms): the pacing and a 429's reset. */
+    private volatile long pausedUntil;
+
     @Override
     public void configure() {
         String timeouts = "throwExceptionOnFailure=false&httpClientConfigurer=#noAutomaticRetries&connectTimeout=" + connection.requestTimeout().toMillis()
                 + "&responseTimeout=" + connection.requestTimeout().toMillis();
-        withRetries(from(API).routeId("wootric-api")).to(API_ONCE);
+        scoped(withRateLimits(withRetries(from(API).routeId("wootric-api"))), "wootric-api");
+        scoped(withRateLimits(from(API_ONCE).routeId("wootric-api-once")), "wootric-api-once");
         withRetries(from(TOKEN).routeId("wootric-token")).to(TOKEN_ATTEMPT);
 
         // one endpoint (one HTTP client and connection pool) per host part; each request's path
         // goes in the CamelHttpPath header, so calls to /end_users/<id> reuse connections too
-        from(API_ONCE).routeId("wootric-api-attempt").errorHandler(noErrorHandler())
+        from(ATTEMPT).routeId("wootric-api-attempt").errorHandler(noErrorHandler())
                 .process(this::prepareCall)
                 .to(connection.resourceBase() + "?" + timeouts)
                 .process(this::checkAnswer);
@@ -70,25 +84,48 @@ public class WootricApiRoutes extends RouteBuilder {
                 .process(this::checkTokenAnswer);
     }
 
+    private void scoped(ProcessorDefinition<?> route, String name) {
+        route.process(RedeliveryScope.enter(name)).to(ATTEMPT).process(RedeliveryScope.leave(name));
+    }
+
     /** Route-scoped, so that the attempt routes (no error handler) hand every failure up here. */
     private ProcessorDefinition<?> withRetries(RouteDefinition route) {
         long backoff = connection.retryDelay().toMillis();
-        return route
+        ProcessorDefinition<?> retrying = route
                 .onException(WootricException.Unauthorized.class).maximumRedeliveries(1).redeliveryDelay(0)
                     .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
                 .onException(WootricException.Rejected.class, WootricException.CredentialsRefused.class)
-                    .maximumRedeliveries(0).logStackTrace(false).logExhausted(false).end()
-                // the wait for the reset has happened before this is thrown
-                .onException(WootricRateLimited.class).maximumRedeliveries(10).redeliveryDelay(0)
-                    .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
-                .onException(WootricException.Retryable.class, IOException.class)
-                    .maximumRedeliveries(connection.retries()).redeliveryDelay(backoff).useExponentialBackOff()
-                    .backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
-                    .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
+                    .maximumRedeliveries(0).logStackTrace(false).logExhausted(false).end();
+        return notWhileStopping(retrying.onException(WootricException.Retryable.class, IOException.class))
+                .maximumRedeliveries(connection.retries()).redeliveryDelay(backoff).useExponentialBackOff()
+                .backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
+                .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
+    }
+
+    /** The delay is the wait for the rate limit's reset (the CamelRedeliveryDelay header the attempt set). */
+    private static ProcessorDefinition<?> withRateLimits(ProcessorDefinition<?> route) {
+        return notWhileStopping(route.onException(WootricRateLimited.class).maximumRedeliveries(10).redeliveryDelay(0))
+                .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end();
+    }
+
+    /** A stop ends a wait at once (Camel checks every second) instead of letting it run out. */
+    private static OnExceptionDefinition notWhileStopping(OnExceptionDefinition policy) {
+        if (policy.getRedeliveryPolicyType() == null) {
+            policy.setRedeliveryPolicyType(new RedeliveryPolicyDefinition());
+        }
+        policy.getRedeliveryPolicyType().allowRedeliveryWhileStopping(false);
+        return policy;
     }
 
     private void prepareCall(Exchange exchange) {
         WootricRequest request = exchange.getProperty(WootricRequest.PROPERTY, WootricRequest.class);
+        long wait = pausedUntil - System.currentTimeMillis();
+        if (wait > 0) {
+            // not sent: the error handler waits out the pause (and a stop cuts it short)
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, wait);
+            throw new WootricRateLimited("pacing " + request + " for " + wait + " ms before Wootric's rate limit");
+        }
+        exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         String bearer = tokens.bearer();
         exchange.setProperty(BEARER, bearer);
         prepare(exchange, request);
@@ -140,8 +177,7 @@ public class WootricApiRoutes extends RouteBuilder {
             throw new WootricException.Unauthorized("Wootric refused the access token for " + request + " (HTTP 401)");
         }
         if (status == 429) {
-            waitForReset(exchange);
-            throw new WootricRateLimited("Wootric rate limit reached on " + request + " (HTTP 429)");
+            waitForReset(exchange, request);
         }
         if (status >= 500) {
             throw new WootricException.Retryable("Wootric answered " + status + " to " + request);
@@ -165,7 +201,10 @@ public class WootricApiRoutes extends RouteBuilder {
         throw new WootricException.CredentialsRefused("Wootric refused the credentials (" + keys + "): HTTP " + status + " " + abbreviate(body));
     }
 
-    /** Slows down before the limit: with few requests left, spreads them until the reset. */
+    /**
+     * Slows down before the limit: with few requests left, the next call of any thread waits its
+     * share of the time until the reset. The limit is the account's, so the pause is shared.
+     */
     private void pace(Exchange exchange) {
         Integer remaining = exchange.getMessage().getHeader("X-Rate-Limit-Remaining", Integer.class);
         Long reset = exchange.getMessage().getHeader("X-Rate-Limit-Reset", Long.class);
@@ -174,11 +213,12 @@ public class WootricApiRoutes extends RouteBuilder {
         }
         long untilReset = Duration.between(Instant.now(), Instant.ofEpochSecond(reset)).toMillis();
         if (untilReset > 0) {
-            sleep(Math.min(untilReset / (remaining + 1), connection.maxRateLimitWait().toMillis()));
+            pauseFor(Math.min(untilReset / (remaining + 1), connection.maxRateLimitWait().toMillis()));
         }
     }
 
-    private void waitForReset(Exchange exchange) {
+    /** A 429: this call is tried again after the reset, and so is every other call until then. */
+    private void waitForReset(Exchange exchange, WootricRequest request) {
         Long reset = exchange.getMessage().getHeader("X-Rate-Limit-Reset", Long.class);
         long wait = reset == null ? 60_000 : Duration.between(Instant.now(), Instant.ofEpochSecond(reset)).toMillis() + 250;
         if (wait > connection.maxRateLimitWait().toMillis()) {
@@ -186,16 +226,13 @@ public class WootricApiRoutes extends RouteBuilder {
                     + " s, longer than hub.wootric.max-rate-limit-wait");
         }
         LOG.debugf("Wootric rate limit reached; waiting %d ms for the reset", wait);
-        sleep(Math.max(0, wait));
+        pauseFor(Math.max(0, wait));
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, Math.max(0, wait));
+        throw new WootricRateLimited("Wootric rate limit reached on " + request + " (HTTP 429)");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WootricException("interrupted while waiting for Wootric's rate limit");
-        }
+    private synchronized void pauseFor(long millis) {
+        pausedUntil = Math.max(pausedUntil, System.currentTimeMillis() + millis);
     }
 
     private static String abbreviate(String body) {
@@ -206,7 +243,7 @@ public class WootricApiRoutes extends RouteBuilder {
         return oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
     }
 
-    /** A 429 whose reset has been waited for: tried again at once. */
+    /** A call not carried out because of the rate limit: tried again after the delay it names. */
     static class WootricRateLimited extends WootricException.Retryable {
         WootricRateLimited(String message) {
             super(message);

@@ -54,13 +54,20 @@ public final class FakeWootric implements AutoCloseable {
     private final Map<String, Long> tokens = new ConcurrentHashMap<>();
     private final Map<String, Long> refreshTokens = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1000);
-    private final Random random = new Random(42);
+    /** Printed at start; {@code -Dfake.seed=N} repeats a run's faults. */
+    public final long seed = Long.getLong("fake.seed", System.nanoTime());
+    private final Random random = new Random(seed);
+    private int blockLeft;
+    private int failAt;
 
     public volatile long tokenLifetimeSeconds = 7200;
     /** Requests per rate-limit window; 0 = no limit headers. */
     public volatile int rateLimit = 0;
     public volatile long rateWindowMillis = 60_000;
-    /** Share of /v1 list requests answered 500 (after doing nothing). */
+    /**
+     * Share of /v1 requests answered 500 (after doing nothing), at random places but exactly that
+     * share over a run: one request in each run of 1/rate, so a request may fail twice in a row.
+     */
     public volatile double failureRate = 0;
     /** The next N /v1 requests get 429. */
     public final AtomicInteger tooManyRequests = new AtomicInteger();
@@ -100,6 +107,7 @@ public final class FakeWootric implements AutoCloseable {
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", this::handle);
         server.start();
+        System.out.println("FakeWootric random seed " + seed + " (-Dfake.seed=" + seed + " repeats its faults)");
         for (String table : List.of("end_users", "responses", "declines")) {
             tables.put(table, new ConcurrentHashMap<>());
         }
@@ -239,7 +247,7 @@ public final class FakeWootric implements AutoCloseable {
                 send(exchange, 429, Map.of("errors", List.of(Map.of("message", "Rate limit exceeded"))));
                 return;
             }
-            if ((failureRate > 0 && nextDouble() < failureRate) || failWhen.test(exchange.getRequestURI().toString())) {
+            if (randomFailure() || failWhen.test(exchange.getRequestURI().toString())) {
                 served500.incrementAndGet();
                 send(exchange, 500, Map.of("errors", List.of(Map.of("message", "Internal Server Error"))));
                 return;
@@ -258,8 +266,15 @@ public final class FakeWootric implements AutoCloseable {
         }
     }
 
-    private synchronized double nextDouble() {
-        return random.nextDouble();
+    private synchronized boolean randomFailure() {
+        if (failureRate <= 0) {
+            return false;
+        }
+        if (blockLeft == 0) {
+            blockLeft = (int) Math.max(1, Math.round(1 / failureRate));
+            failAt = random.nextInt(blockLeft);
+        }
+        return --blockLeft == failAt;
     }
 
     private synchronized boolean rateLimited(HttpExchange exchange) throws IOException {
