@@ -216,6 +216,30 @@ class QualtricsCommandsTest {
     }
 
     @Test
+    void anSmsInviteToASampleIsForwardedAndBadRecipientsAreRefusedFirst() {
+        String invite = """
+                {"name":"Sample SMS","surveyId":"SV_abc123abc123abc","method":"Invite","sendDate":"2026-01-05T08:00:00Z",
+                 "recipients":{"sampleId":"%s"},"message":{"messageText":"Tell us how we did"}}""";
+        String id = authorised().body(invite.formatted(FakeQualtrics.SAMPLE)).post("/qualtrics/distributions/sms").then().statusCode(200)
+                .body("result.id", startsWith("SMSD_")).extract().path("result.id");
+        assertThat(fake.smsDistributions().get(id).path("recipients").path("sampleId").asText()).isEqualTo(FakeQualtrics.SAMPLE);
+        // a sample Qualtrics does not know: its own 400 comes back
+        authorised().body(invite.formatted("SMP_notInTheDirectory")).post("/qualtrics/distributions/sms").then().statusCode(400)
+                .body("meta.error.errorCode", equalTo("SMS_INVALID"));
+
+        long before = calls("/distributions/sms");
+        String sample = "\"recipients\":{\"sampleId\":\"%s\"}";
+        rejected("/qualtrics/distributions/sms", invite.formatted(FakeQualtrics.SAMPLE).replace(sample.formatted(FakeQualtrics.SAMPLE),
+                "\"recipients\":{\"sampleId\":\"" + FakeQualtrics.SAMPLE + "\",\"mailingListId\":\"CG_xxxxxxxxxxxxxxx\"}"), "recipients");
+        rejected("/qualtrics/distributions/sms", invite.formatted(FakeQualtrics.SAMPLE).replace(sample.formatted(FakeQualtrics.SAMPLE),
+                "\"recipients\":{\"sampleId\":\"" + FakeQualtrics.SAMPLE + "\",\"contactId\":\"CGC_xxxxxxxxxxxxx\"}"), "recipients.contactId");
+        rejected("/qualtrics/distributions/sms", invite.formatted("CG_xxxxxxxxxxxxxxx"), "recipients.sampleId");
+        rejected("/qualtrics/distributions/sms", invite.formatted(FakeQualtrics.SAMPLE).replace("\"Invite\"", "\"Thankyou\",\"parentDistributionId\":\"" + id + "\""),
+                "recipients");
+        assertThat(calls("/distributions/sms")).as("nothing invalid reached Qualtrics").isEqualTo(before);
+    }
+
+    @Test
     void theRawCallIsConfinedToApiV3OnTheConfiguredHost() {
         authorised().body("{\"method\":\"GET\",\"path\":\"/API/v3/distributions/sms\",\"query\":{\"surveyId\":\"SV_abc123abc123abc\"}}")
                 .post("/qualtrics/api").then().statusCode(200).body("meta.httpStatus", equalTo("200 - OK"));
