@@ -92,6 +92,11 @@ public final class FakeQualtrics implements AutoCloseable {
     private final Map<String, ObjectNode> contacts = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ObjectNode> emailDistributions = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> smsDistributions = new ConcurrentHashMap<>();
+    private final List<ObjectNode> surveys = List.of(
+            JSON.createObjectNode().put("id", "SV_22VlHYNeldrrrkp").put("name", "Pulse").put("ownerId", "UR_2686s36oneK8iW1")
+                    .put("lastModified", "2026-01-02T10:00:00Z").put("creationDate", "2025-11-03T09:00:00Z").put("isActive", true),
+            JSON.createObjectNode().put("id", "SV_1AmkKSDmoZ4XlQx").put("name", "Onboarding").put("ownerId", "UR_2686s36oneK8iW1")
+                    .put("lastModified", "2025-12-01T08:00:00Z").put("creationDate", "2025-10-01T08:00:00Z").put("isActive", false));
     private final Map<String, ObjectNode> subscriptions = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ObjectNode> responses = new ConcurrentHashMap<>();
     private final Map<String, Long> responsesReadyAt = new ConcurrentHashMap<>();
@@ -331,6 +336,9 @@ public final class FakeQualtrics implements AutoCloseable {
                 return fail(400, "surveyId is required", "MISSING_SURVEY");
             }
             return smsDistributions.remove(m.group(1)) == null ? fail(404, "Distribution not found", "DIST_NF") : ok(null);
+        }
+        if (path.equals("/surveys") && method.equals("GET")) {
+            return ok(list(surveys, survey -> true));
         }
         if (path.equals("/eventsubscriptions")) {
             return method.equals("GET") ? ok(list(subscriptions(), s -> true)) : method.equals("POST") ? subscribe(body) : fail(405, "Method not allowed", "MNA");
