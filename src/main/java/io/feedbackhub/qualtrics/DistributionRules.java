@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Email: Qualtrics' own {@code POST /distributions} body for an invite; with {@code method}
  * {@code Reminder} or {@code ThankYou} and a {@code parentDistributionId}, the follow-up of that
  * distribution ({@code POST /distributions/{id}/reminders|thankyous}). SMS: Qualtrics'
- * {@code POST /distributions/sms} body, with the method table of §8.2.
+ * {@code POST /distributions/sms} body, with the method table of §8.2; an invite goes to a mailing
+ * list, a transaction batch or a sample ({@code recipients.sampleId}), as an email invite does.
  */
 public final class DistributionRules {
 
@@ -42,7 +43,7 @@ public final class DistributionRules {
                 throw CommandRejected.field("surveyLink.type", "must be one of " + LINK_TYPES);
             }
             date(surveyLink, "expirationDate", "surveyLink.expirationDate", false);
-            recipients(body.path("recipients"), RECIPIENT_SOURCES);
+            recipients(body.path("recipients"));
             return QualtricsRequest.send("POST", "/distributions", body.toString());
         }
         String parent = body.path("parentDistributionId").asText("");
@@ -68,7 +69,7 @@ public final class DistributionRules {
         date(body, "sendDate", "sendDate", true);
         date(body, "surveyLinkExpirationDate", "surveyLinkExpirationDate", false);
         if (invite) {
-            recipients(body.path("recipients"), List.of("mailingListId", "transactionBatchId"));
+            recipients(body.path("recipients"));
             notAllowed(body, "parentDistributionId", method);
         } else {
             notAllowed(body, "recipients", method);
@@ -137,22 +138,25 @@ public final class DistributionRules {
         }
     }
 
-    /** Exactly one recipient source; a single contact only within a mailing list, by its CGC_ id. */
-    private static void recipients(JsonNode recipients, List<String> sources) {
+    /** Exactly one recipient source (mailing list, transaction batch or sample); a single contact only within a mailing list, by its CGC_ id. */
+    private static void recipients(JsonNode recipients) {
         if (!(recipients instanceof ObjectNode)) {
-            throw CommandRejected.field("recipients", "is required: one of " + String.join(", ", sources));
+            throw CommandRejected.field("recipients", "is required: one of " + String.join(", ", RECIPIENT_SOURCES));
         }
         for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) recipients::fields) {
-            if (!sources.contains(field.getKey()) && !field.getKey().equals("contactId")) {
-                throw CommandRejected.field("recipients." + field.getKey(), "is not allowed here; use one of " + String.join(", ", sources));
+            if (!RECIPIENT_SOURCES.contains(field.getKey()) && !field.getKey().equals("contactId")) {
+                throw CommandRejected.field("recipients." + field.getKey(), "is not allowed here; use one of " + String.join(", ", RECIPIENT_SOURCES));
             }
         }
-        long given = sources.stream().filter(source -> !recipients.path(source).asText("").isBlank()).count();
+        long given = RECIPIENT_SOURCES.stream().filter(source -> !recipients.path(source).asText("").isBlank()).count();
         if (given != 1) {
-            throw CommandRejected.field("recipients", "needs exactly one of " + String.join(", ", sources) + " (" + given + " given)");
+            throw CommandRejected.field("recipients", "needs exactly one of " + String.join(", ", RECIPIENT_SOURCES) + " (" + given + " given)");
         }
         if (recipients.has("mailingListId") && !recipients.path("mailingListId").asText("").matches("CG_[A-Za-z0-9]+")) {
             throw CommandRejected.field("recipients.mailingListId", "must be a mailing list id (CG_...)");
+        }
+        if (recipients.has("sampleId") && !recipients.path("sampleId").asText("").matches("SMP_[A-Za-z0-9]+")) {
+            throw CommandRejected.field("recipients.sampleId", "must be a sample id (SMP_...)");
         }
         if (recipients.has("contactId")) {
             if (!recipients.has("mailingListId")) {

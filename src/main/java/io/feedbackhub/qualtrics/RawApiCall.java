@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * {@code POST /qualtrics/api} with {@code {method, path, query, headers, body}}: any Qualtrics call
- * with the connection's auth. It is confined to {@code /API/v3/} on the configured host: the path
- * is plain segments only (no scheme, host, {@code ..}, encoded slashes or dots), so the token can
- * reach no other place.
+ * with the connection's auth. The path is {@code /API/v3/...} or, as the Qualtrics modules show it,
+ * {@code /v3/...} relative to {@code /API}. It is confined to {@code /API/v3/} on the configured
+ * host: plain segments only (no scheme, host, {@code ..}, encoded slashes or dots), so the token
+ * can reach no other place.
  */
 public final class RawApiCall {
 
@@ -33,9 +34,13 @@ public final class RawApiCall {
             throw CommandRejected.field("method", "must be one of " + METHODS);
         }
         String path = call.path("path").asText("");
-        if (!path.matches("/API/v3(/" + SEGMENT + ")+/?")) {
-            throw CommandRejected.field("path", "must be a path under /API/v3/ on the configured host (plain segments, no '..'), not '"
-                    + path + "'");
+        // "/v3/surveys" as the Qualtrics modules show it (relative to /API), or "/API/v3/surveys"
+        if (!path.matches("(/API)?/v3(/" + SEGMENT + ")+/?")) {
+            throw CommandRejected.field("path", "must be a path under /API/v3/ on the configured host, as /v3/... or /API/v3/... "
+                    + "(plain segments, no '..', no query), not '" + path + "'");
+        }
+        if (!path.startsWith("/API/")) {
+            path = "/API" + path;
         }
         Map<String, String> query = new LinkedHashMap<>();
         JsonNode q = call.path("query");

@@ -59,8 +59,9 @@ public class SegmentEvents {
         Map<String, ObjectNode> instead = new HashMap<>();
         for (ObjectNode message : messages) {
             String userId = message.path("userId").asText("");
-            // a message delivered before (the request was resent) takes no part: it is not sent again
-            if (!message.path("type").asText().equals("identify") || userId.isEmpty()
+            // a message delivered before (the request was resent) takes no part: it is not sent again;
+            // nor does one its integrations keep out of Wootric
+            if (!message.path("type").asText().equals("identify") || userId.isEmpty() || !SegmentMessages.forWootric(message)
                     || seen.contains(message.path("messageId").asText())) {
                 continue;
             }

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,6 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 class SegmentMessages {
 
     static final Set<String> TYPES = Set.of("identify", "track", "page", "screen", "group", "alias");
+    /** Segment's name for the Wootric destination, as the {@code integrations} object names it (case-sensitive, as Segment matches it). */
+    static final String WOOTRIC = "Wootric";
 
     /** An entry's messages, ready to deliver, and the ones Segment's rules refuse, with the reason. */
     record Entry(String receivedAt, List<ObjectNode> messages, List<ObjectNode> rejected) {
@@ -52,6 +55,21 @@ class SegmentMessages {
     }
 
     /**
+     * Whether the message's {@code integrations} object lets it go to Wootric, as Segment decides:
+     * a {@code "Wootric"} flag wins (any value but {@code false} enables, an options object too);
+     * without one, {@code "All": false} keeps it out; no object or no flags lets it through.
+     */
+    static boolean forWootric(JsonNode message) {
+        JsonNode integrations = message.path("integrations");
+        JsonNode flag = integrations.get(WOOTRIC);
+        if (flag != null && !flag.isNull()) {
+            return !flag.equals(BooleanNode.FALSE);
+        }
+        JsonNode all = integrations.get("All");
+        return all == null || !all.equals(BooleanNode.FALSE);
+    }
+
+    /**
      * Reads an entry written by {@link SegmentIntake}. A message without a messageId gets one made of
      * the entry's id and its place in the entry, so a redelivered entry gives it the same id again.
      */
@@ -76,16 +94,16 @@ class SegmentMessages {
             boolean sizeCheck = raw.length > config.maxMessageBytes();
             int place = 0;
             for (JsonNode item : body.path("batch")) {
-                take(item, body.path("context"), id + "-" + place++, receivedAt, sizeCheck, messages, rejected);
+                take(item, body.path("context"), body.path("integrations"), id + "-" + place++, receivedAt, sizeCheck, messages, rejected);
             }
         } else {
-            take(body, null, id + "-0", receivedAt, false, messages, rejected);
+            take(body, null, null, id + "-0", receivedAt, false, messages, rejected);
         }
         return new Entry(receivedAt, messages, rejected);
     }
 
-    private void take(JsonNode item, JsonNode batchContext, String place, String receivedAt, boolean sizeCheck,
-            List<ObjectNode> messages, List<ObjectNode> rejected) {
+    private void take(JsonNode item, JsonNode batchContext, JsonNode batchIntegrations, String place, String receivedAt,
+            boolean sizeCheck, List<ObjectNode> messages, List<ObjectNode> rejected) {
         if (!(item instanceof ObjectNode message)) {
             rejected.add(rejection("not_an_object", item, receivedAt, "hub-" + place));
             return;
@@ -99,24 +117,31 @@ class SegmentMessages {
             rejected.add(rejection(reason, message, receivedAt, "hub-" + place));
             return;
         }
-        if (batchContext instanceof ObjectNode shared) {
-            if (!(message.get("context") instanceof ObjectNode)) {
-                // a context that is null or not an object gives way to the batch's
-                message.putObject("context");
-            }
-            ObjectNode context = (ObjectNode) message.get("context");
-            for (Iterator<Map.Entry<String, JsonNode>> it = shared.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (!context.has(field.getKey())) {
-                    context.set(field.getKey(), field.getValue());
-                }
-            }
-        }
+        // the batch's context and integrations are merged into each message's, whose own keys win
+        merge(message, "context", batchContext);
+        merge(message, "integrations", batchIntegrations);
         if (blank(message.path("messageId"))) {
             message.put("messageId", "hub-" + place);
         }
         message.put("receivedAt", receivedAt);
         messages.add(message);
+    }
+
+    private static void merge(ObjectNode message, String name, JsonNode batchLevel) {
+        if (!(batchLevel instanceof ObjectNode shared)) {
+            return;
+        }
+        if (!(message.get(name) instanceof ObjectNode)) {
+            // one that is null or not an object gives way to the batch's
+            message.putObject(name);
+        }
+        ObjectNode own = (ObjectNode) message.get(name);
+        for (Iterator<Map.Entry<String, JsonNode>> it = shared.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!own.has(field.getKey())) {
+                own.set(field.getKey(), field.getValue());
+            }
+        }
     }
 
     private boolean tooLarge(ObjectNode message) {

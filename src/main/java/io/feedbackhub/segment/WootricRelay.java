@@ -28,6 +28,8 @@ import io.feedbackhub.client.wootric.WootricException;
  * <li>page: for a known user, sets {@code properties[last_page_url]} and
  * {@code properties[last_page_seen_at]}; an unknown user costs no call.</li>
  * </ul>
+ * A message whose {@code integrations} object turns Wootric off ({@code "Wootric": false}, or
+ * {@code "All": false} without {@code "Wootric"} on) costs no call.
  * The Wootric id and properties of recent users are cached, so a returning user costs one call.
  */
 @ApplicationScoped
@@ -57,6 +59,9 @@ public class WootricRelay {
         exchange.removeProperty(UNDELIVERABLE);
         @SuppressWarnings("unchecked")
         Map<String, ObjectNode> coalesced = exchange.getProperty(SegmentEvents.COALESCED, Map.class);
+        if (!SegmentMessages.forWootric(message)) {
+            return; // its integrations object keeps it out of Wootric; the catalog still records it
+        }
         String messageId = message.path("messageId").asText();
         if (coalesced != null && coalesced.containsKey(messageId)) {
             message = coalesced.get(messageId);

@@ -38,7 +38,20 @@ class DistributionRulesTest {
         refused("{" + base + ",\"method\":\"Invite\",\"parentDistributionId\":\"SMSD_1\"," + list + "," + text + "}", "parentDistributionId");
         refused("{" + base + ",\"method\":\"Invite\"," + list + ",\"message\":{\"messageText\":\"Hi\",\"messageId\":\"MS_1\"}}", "message");
         refused("{" + base + ",\"method\":\"Invite\",\"recipients\":{\"mailingListId\":\"CG_1\",\"sampleId\":\"SMP_1\"}," + text + "}",
-                "recipients.sampleId");
+                "recipients");
+    }
+
+    @Test
+    void anSmsInviteMayGoToASample() throws Exception {
+        String base = "\"surveyId\":\"SV_a1\",\"sendDate\":\"2026-01-05T08:00:00Z\",\"message\":{\"messageText\":\"Hi\"}";
+        QualtricsRequest sent = sms("{" + base + ",\"method\":\"Invite\",\"recipients\":{\"sampleId\":\"SMP_1\"}}");
+        assertThat(JSON.readTree(sent.body()).path("recipients").path("sampleId").asText()).isEqualTo("SMP_1");
+        sms("{\"surveyId\":\"SV_a1\",\"sendDate\":\"2026-01-05T08:00:00Z\",\"method\":\"Interactive\",\"recipients\":{\"sampleId\":\"SMP_1\"}}");
+        refused("{" + base + ",\"method\":\"Invite\",\"recipients\":{\"sampleId\":\"CG_1\"}}", "recipients.sampleId");
+        refused("{" + base + ",\"method\":\"Invite\",\"recipients\":{\"sampleId\":\"SMP_1\",\"contactId\":\"CGC_1\"}}", "recipients.contactId");
+        refused("{" + base + ",\"method\":\"Invite\",\"recipients\":{\"sampleId\":\"SMP_1\",\"transactionBatchId\":\"BT_1\"}}", "recipients");
+        refused("{" + base + ",\"method\":\"Reminder\",\"parentDistributionId\":\"SMSD_1\",\"recipients\":{\"sampleId\":\"SMP_1\"}}",
+                "recipients");
     }
 
     @Test

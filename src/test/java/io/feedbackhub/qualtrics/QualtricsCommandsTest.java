@@ -216,6 +216,30 @@ class QualtricsCommandsTest {
     }
 
     @Test
+    void anSmsInviteToASampleIsForwardedAndBadRecipientsAreRefusedFirst() {
+        String invite = """
+                {"name":"Sample SMS","surveyId":"SV_abc123abc123abc","method":"Invite","sendDate":"2026-01-05T08:00:00Z",
+                 "recipients":{"sampleId":"%s"},"message":{"messageText":"Tell us how we did"}}""";
+        String id = authorised().body(invite.formatted(FakeQualtrics.SAMPLE)).post("/qualtrics/distributions/sms").then().statusCode(200)
+                .body("result.id", startsWith("SMSD_")).extract().path("result.id");
+        assertThat(fake.smsDistributions().get(id).path("recipients").path("sampleId").asText()).isEqualTo(FakeQualtrics.SAMPLE);
+        // a sample Qualtrics does not know: its own 400 comes back
+        authorised().body(invite.formatted("SMP_notInTheDirectory")).post("/qualtrics/distributions/sms").then().statusCode(400)
+                .body("meta.error.errorCode", equalTo("SMS_INVALID"));
+
+        long before = calls("/distributions/sms");
+        String sample = "\"recipients\":{\"sampleId\":\"%s\"}";
+        rejected("/qualtrics/distributions/sms", invite.formatted(FakeQualtrics.SAMPLE).replace(sample.formatted(FakeQualtrics.SAMPLE),
+                "\"recipients\":{\"sampleId\":\"" + FakeQualtrics.SAMPLE + "\",\"mailingListId\":\"CG_xxxxxxxxxxxxxxx\"}"), "recipients");
+        rejected("/qualtrics/distributions/sms", invite.formatted(FakeQualtrics.SAMPLE).replace(sample.formatted(FakeQualtrics.SAMPLE),
+                "\"recipients\":{\"sampleId\":\"" + FakeQualtrics.SAMPLE + "\",\"contactId\":\"CGC_xxxxxxxxxxxxx\"}"), "recipients.contactId");
+        rejected("/qualtrics/distributions/sms", invite.formatted("CG_xxxxxxxxxxxxxxx"), "recipients.sampleId");
+        rejected("/qualtrics/distributions/sms", invite.formatted(FakeQualtrics.SAMPLE).replace("\"Invite\"", "\"Thankyou\",\"parentDistributionId\":\"" + id + "\""),
+                "recipients");
+        assertThat(calls("/distributions/sms")).as("nothing invalid reached Qualtrics").isEqualTo(before);
+    }
+
+    @Test
     void theRawCallIsConfinedToApiV3OnTheConfiguredHost() {
         authorised().body("{\"method\":\"GET\",\"path\":\"/API/v3/distributions/sms\",\"query\":{\"surveyId\":\"SV_abc123abc123abc\"}}")
                 .post("/qualtrics/api").then().statusCode(200).body("meta.httpStatus", equalTo("200 - OK"));
@@ -224,13 +248,29 @@ class QualtricsCommandsTest {
                 .post("/qualtrics/api").then().statusCode(400).body("meta.error.errorCode", equalTo("MISSING_SURVEY"));
         long before = commandCalls();
         for (String path : List.of("/API/v3/../oauth2/token", "https://evil.example.com/API/v3/x", "//evil.example.com/API/v3/x",
-                "/API/v3/%2e%2e/oauth2/token", "/oauth2/token", "/API/v3")) {
+                "/API/v3/%2e%2e/oauth2/token", "/oauth2/token", "/API/v3",
+                // the same, written relative to /API as the modules show paths
+                "/v3/../oauth2/token", "/v3/../../oauth2/token", "/v3/%2e%2e/oauth2/token", "/v3/%2E%2E/oauth2/token",
+                "/v3/surveys%2f..%2f..%2foauth2%2ftoken", "/v3/..%2Foauth2/token", "/v3/./surveys", "/v3/surveys/..",
+                "/v3\\\\..\\\\oauth2", "https://evil.example.com/v3/surveys", "//evil.example.com/v3/surveys", "http:/v3/surveys",
+                "/v3@evil.example.com/surveys", "/v3/surveys?x=1", "/v3", "/v3/", "v3/surveys", "/API/v3/../v3/surveys")) {
             authorised().body("{\"method\":\"GET\",\"path\":\"" + path + "\"}").post("/qualtrics/api").then()
                     .statusCode(400).body("field", equalTo("path"));
         }
         authorised().body("{\"method\":\"GET\",\"path\":\"/API/v3/x\",\"headers\":{\"X-API-TOKEN\":\"other\"}}").post("/qualtrics/api")
                 .then().statusCode(400).body("field", containsString("headers"));
         assertThat(commandCalls()).isEqualTo(before);
+    }
+
+    @Test
+    void theRawCallTakesThePathAsTheModuleShowsItOrUnderApi() {
+        for (String path : List.of("/v3/surveys", "/API/v3/surveys")) {
+            long before = calls("GET /API/v3/surveys");
+            authorised().body("{\"method\":\"GET\",\"path\":\"" + path + "\"}").post("/qualtrics/api").then().statusCode(200)
+                    .body("result.elements.id", org.hamcrest.Matchers.hasItem(FakeQualtricsServer.SURVEY));
+            assertThat(calls("GET /API/v3/surveys") - before).as(path).isEqualTo(1);
+        }
+        assertThat(fake.requests).noneMatch(r -> r.startsWith("GET /v3/") || r.contains("/API/API/"));
     }
 
     @Test

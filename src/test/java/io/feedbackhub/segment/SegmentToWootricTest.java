@@ -4,8 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +21,7 @@ import com.segment.analytics.messages.MessageBuilder;
 import com.segment.analytics.messages.PageMessage;
 
 import io.feedbackhub.testing.FakeWootricServer;
+import io.feedbackhub.testing.HubRuns;
 import io.feedbackhub.testing.SegmentClient;
 import io.feedbackhub.testing.SegmentEnabled;
 import io.feedbackhub.testing.TestHub;
@@ -263,5 +266,65 @@ class SegmentToWootricTest {
         awaitDeliveredSoFar(fake.requestLines.size());
         assertThat(fake.rows("end_users").stream().filter(u -> user.equals(u.get("external_id")))).hasSize(1);
         assertThat(fake.writes.stream().filter(w -> user.equals(w.get("external_id")) && w.get("_method").equals("POST"))).hasSize(1);
+    }
+
+    @Test
+    void theIntegrationsObjectKeepsMessagesOutOfWootricAsSegmentDoes() {
+        String run = "flags-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> integrations = new LinkedHashMap<>();
+        integrations.put("off", "{\"Wootric\":false}");
+        integrations.put("alloff", "{\"All\":false}");
+        integrations.put("wootricon", "{\"All\":false,\"Wootric\":true}");
+        integrations.put("options", "{\"All\":false,\"Wootric\":{\"note\":\"options enable it\"}}");
+        // Segment matches destination names case-sensitively: "wootric" is some other destination
+        integrations.put("lowercase", "{\"wootric\":false}");
+        integrations.put("none", null);
+        int before = fake.requestLines.size();
+        for (Map.Entry<String, String> c : integrations.entrySet()) {
+            String user = run + "-" + c.getKey();
+            post("/v1/identify", "{\"userId\":\"" + user + "\",\"messageId\":\"" + user + "\",\"traits\":{\"email\":\"" + user
+                    + "@example.com\"}" + (c.getValue() == null ? "" : ",\"integrations\":" + c.getValue()) + "}");
+        }
+        // a page too, and the batch's own integrations object, merged into each message's (the message's keys win)
+        post("/v1/page", "{\"userId\":\"" + run + "-wootricon\",\"messageId\":\"" + run + "-pageoff\",\"name\":\"Home\","
+                + "\"properties\":{\"url\":\"https://example.com/off\"},\"integrations\":{\"Wootric\":false}}");
+        post("/v1/batch", "{\"integrations\":{\"All\":false},\"batch\":["
+                + "{\"type\":\"identify\",\"userId\":\"" + run + "-batchoff\",\"messageId\":\"" + run + "-batchoff\","
+                + "\"traits\":{\"email\":\"" + run + "-batchoff@example.com\"}},"
+                + "{\"type\":\"identify\",\"userId\":\"" + run + "-batchon\",\"messageId\":\"" + run + "-batchon\","
+                + "\"traits\":{\"email\":\"" + run + "-batchon@example.com\"},\"integrations\":{\"Wootric\":true}},"
+                // two of one user: the one kept out of Wootric is not merged into the other's write
+                + "{\"type\":\"identify\",\"userId\":\"" + run + "-mixed\",\"traits\":{\"email\":\"" + run + "-mixed@example.com\","
+                + "\"secret\":\"yes\"}},"
+                + "{\"type\":\"identify\",\"userId\":\"" + run + "-mixed\",\"traits\":{\"email\":\"" + run + "-mixed@example.com\","
+                + "\"plan\":\"Pro\"},\"integrations\":{\"Wootric\":true}}]}");
+        awaitDeliveredSoFar(before);
+
+        List<String> lines = List.copyOf(fake.requestLines);
+        List<String> calls = lines.subList(before, lines.size());
+        for (String off : List.of("off", "alloff", "batchoff")) {
+            String user = run + "-" + off;
+            assertThat(fake.endUserByExternalId(user)).as(off).isNull();
+            assertThat(calls).as("no Wootric call for " + off).noneMatch(line -> line.contains(user));
+        }
+        for (String on : List.of("wootricon", "options", "lowercase", "none", "batchon")) {
+            assertThat(fake.endUserByExternalId(run + "-" + on)).as(on).isNotNull();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(run + "-wootricon").get("properties");
+        assertThat(properties).as("the page with Wootric off set nothing").doesNotContainKey("last_page_url");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mixed = (Map<String, Object>) fake.endUserByExternalId(run + "-mixed").get("properties");
+        assertThat(mixed).containsEntry("plan", "Pro").doesNotContainKey("secret");
+
+        // every message is still in the catalog, the ones kept out of Wootric too
+        Path data = Path.of(ConfigProvider.getConfig().getValue("hub.data-dir", String.class));
+        List<String> events = HubRuns.table(data, "segment_events").stream()
+                .map(e -> e.path("messageId").asText()).toList();
+        for (String id : List.of("off", "alloff", "wootricon", "options", "lowercase", "none", "pageoff", "batchoff", "batchon")) {
+            assertThat(events).as(id).contains(run + "-" + id);
+        }
+        assertThat(HubRuns.table(data, "segment_pages")).anyMatch(p -> p.path("messageId").asText().equals(run + "-pageoff"));
+        assertThat(HubRuns.table(data, "segment_dead_letters")).noneMatch(l -> l.path("id").asText().startsWith(run));
     }
 }

@@ -44,7 +44,8 @@ import com.sun.net.httpserver.HttpServer;
  * strings, requestId, errorCode/errorMessage), X-API-TOKEN or OAuth client-credentials auth, XM
  * Directory contacts (paged with a full-URL nextPage carrying skipToken, odd page sizes, thin list
  * rows, PUT refusing read-only keys and a null email, search), email and SMS distributions in
- * separate stores with their rules, event subscriptions, webhook emission signed with HMAC-SHA512,
+ * separate stores with their rules (one recipient source: a mailing list, a transaction batch or
+ * the directory's sample {@link #SAMPLE}; a single contact only within a mailing list), event subscriptions, webhook emission signed with HMAC-SHA512,
  * responses answering 202 until they are ready, and injected faults (429 with or without
  * Retry-After, 500, 503, 504 after the write was committed, slow answers, a looping nextPage).
  */
@@ -55,6 +56,8 @@ public final class FakeQualtrics implements AutoCloseable {
     public static final String CLIENT_SECRET = "fakeQualtricsClientSecret";
     public static final String DIRECTORY = "POOL_fakeDirectory01";
     public static final String BRAND = "peopleplus";
+    /** A sample drawn from the directory: distributions may go to it by {@code recipients.sampleId}. */
+    public static final String SAMPLE = "SMP_fakeSample00001";
     private static final Set<String> CONTACT_KEYS = Set.of("firstName", "lastName", "email", "phone", "extRef", "embeddedData",
             "language", "unsubscribed");
     private static final Pattern UTC = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
@@ -89,6 +92,11 @@ public final class FakeQualtrics implements AutoCloseable {
     private final Map<String, ObjectNode> contacts = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ObjectNode> emailDistributions = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> smsDistributions = new ConcurrentHashMap<>();
+    private final List<ObjectNode> surveys = List.of(
+            JSON.createObjectNode().put("id", "SV_22VlHYNeldrrrkp").put("name", "Pulse").put("ownerId", "UR_2686s36oneK8iW1")
+                    .put("lastModified", "2026-01-02T10:00:00Z").put("creationDate", "2025-11-03T09:00:00Z").put("isActive", true),
+            JSON.createObjectNode().put("id", "SV_1AmkKSDmoZ4XlQx").put("name", "Onboarding").put("ownerId", "UR_2686s36oneK8iW1")
+                    .put("lastModified", "2025-12-01T08:00:00Z").put("creationDate", "2025-10-01T08:00:00Z").put("isActive", false));
     private final Map<String, ObjectNode> subscriptions = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ObjectNode> responses = new ConcurrentHashMap<>();
     private final Map<String, Long> responsesReadyAt = new ConcurrentHashMap<>();
@@ -329,6 +337,9 @@ public final class FakeQualtrics implements AutoCloseable {
             }
             return smsDistributions.remove(m.group(1)) == null ? fail(404, "Distribution not found", "DIST_NF") : ok(null);
         }
+        if (path.equals("/surveys") && method.equals("GET")) {
+            return ok(list(surveys, survey -> true));
+        }
         if (path.equals("/eventsubscriptions")) {
             return method.equals("GET") ? ok(list(subscriptions(), s -> true)) : method.equals("POST") ? subscribe(body) : fail(405, "Method not allowed", "MNA");
         }
@@ -468,6 +479,8 @@ public final class FakeQualtrics implements AutoCloseable {
             problem = "message needs messageText or libraryId and messageId";
         } else if (recipientSources(d.path("recipients")) != 1) {
             problem = "The email-distribution has no recipients and no parent. This distribution type may be unsupported.";
+        } else if (recipientsProblem(d.path("recipients")) != null) {
+            problem = recipientsProblem(d.path("recipients"));
         } else if (!UTC.matcher(d.path("sendDate").asText()).matches()) {
             problem = "sendDate must be yyyy-MM-ddTHH:mm:ssZ";
         }
@@ -502,7 +515,9 @@ public final class FakeQualtrics implements AutoCloseable {
         } else if (!d.path("surveyId").asText().startsWith("SV_")) {
             problem = "surveyId is required";
         } else if (invite && recipientSources(d.path("recipients")) != 1) {
-            problem = "recipients.mailingListId is required for " + method;
+            problem = "recipients needs one of mailingListId, transactionBatchId or sampleId for " + method;
+        } else if (invite && recipientsProblem(d.path("recipients")) != null) {
+            problem = recipientsProblem(d.path("recipients"));
         } else if (followUp && d.has("recipients")) {
             problem = "recipients are not allowed for " + method;
         } else if (invite == d.has("parentDistributionId")) {
@@ -524,6 +539,17 @@ public final class FakeQualtrics implements AutoCloseable {
         boolean text = message.hasNonNull("messageText");
         boolean library = message.hasNonNull("libraryId") && message.hasNonNull("messageId");
         return text != library;
+    }
+
+    /** What a recipients block with one source gets wrong: a single contact is one of a mailing list, a sample one of the directory's. */
+    private static String recipientsProblem(JsonNode recipients) {
+        if (recipients.hasNonNull("contactId") && !recipients.hasNonNull("mailingListId")) {
+            return "recipients.contactId needs the mailingListId it belongs to";
+        }
+        if (recipients.hasNonNull("sampleId") && !recipients.path("sampleId").asText().equals(SAMPLE)) {
+            return "recipients.sampleId: no sample " + recipients.path("sampleId").asText() + " in the directory";
+        }
+        return null;
     }
 
     private static int recipientSources(JsonNode recipients) {
