@@ -47,6 +47,9 @@ public final class StreamScan {
     private final Set<Long> seen = new HashSet<>();
     /** Versions ({@link #version}) already in the catalog: the last page of a run cut off before its bookmark. */
     private Set<String> written = Set.of();
+    /** Rows updated from this second on are remembered for the next run's margin ({@link #recent()}). */
+    private long rememberSince = Long.MAX_VALUE;
+    private final Set<String> recent = new HashSet<>();
     /** Ids read per window-filter second, to resume inside a second without re-emitting. */
     private final Map<Long, Set<Long>> idsBySecond = new HashMap<>();
 
@@ -115,6 +118,9 @@ public final class StreamScan {
             long id = row.path("id").asLong();
             long second = WootricDates.epochSecond(row, sortField);
             idsBySecond.computeIfAbsent(second, s -> new HashSet<>()).add(id);
+            if (WootricDates.epochSecond(row, "updated_at") >= rememberSince) {
+                recent.add(version(row));
+            }
             // the ids an interrupted run delivered are those of the cursor's second only: a later version is new
             boolean delivered = second == skipSecond && skip.contains(id);
             if (seen.add(id) && !delivered && !written.contains(version(row)) && wanted(row)) {
@@ -132,6 +138,17 @@ public final class StreamScan {
     public StreamScan alreadyWritten(Set<String> versions) {
         this.written = Set.copyOf(versions);
         return this;
+    }
+
+    /** Remember the versions of rows updated from {@code second} on: the next run's margin re-reads them. */
+    public StreamScan remembering(long second) {
+        this.rememberSince = second;
+        return this;
+    }
+
+    /** The versions read that the next run's margin will read again. */
+    public Set<String> recent() {
+        return Set.copyOf(recent);
     }
 
     static String version(JsonNode row) {

@@ -37,6 +37,13 @@ public interface WootricConfig {
     @WithDefault("P30D")
     Duration responsesLookback();
 
+    /**
+     * How far before its window each incremental run re-reads, for rows that became visible late
+     * (the source's commit lag, a clock a little ahead); rows already written are recognised and skipped.
+     */
+    @WithDefault("5m")
+    Duration margin();
+
     /** Length of the date windows walked through; unset: one window from start to end. */
     Optional<Duration> window();
 

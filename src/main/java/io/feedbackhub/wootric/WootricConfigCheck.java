@@ -1,5 +1,7 @@
 package io.feedbackhub.wootric;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -61,6 +63,9 @@ public class WootricConfigCheck implements ConnectorConfigCheck {
                 .forEach(name -> problems.add("hub.wootric.stream." + name, "is not a stream; use end_users, responses, declines"));
         if (config.responsesLookback().isNegative()) {
             problems.add("hub.wootric.responses-lookback", "must not be negative");
+        }
+        if (config.margin().isNegative() || config.margin().compareTo(Duration.ofDays(1)) > 0) {
+            problems.add("hub.wootric.margin", "must be between 0 and 1 day (it is re-read on every incremental run)");
         }
     }
 }

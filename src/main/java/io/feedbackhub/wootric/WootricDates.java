@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * Wootric's datetimes come in several shapes ({@code 2018-01-02 23:03:41 -0800},
@@ -18,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class WootricDates {
 
-    static final List<String> FIELDS = List.of("created_at", "updated_at", "last_surveyed", "last_seen_at");
+    static final List<String> FIELDS = List.of("created_at", "updated_at", "last_surveyed", "last_seen_at", "external_created_at");
     private static final Pattern DATETIME = Pattern.compile(
             "(\\d{4}-\\d\\d-\\d\\d)[T ](\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?\\s*(Z|[+-]\\d\\d:?\\d\\d)?");
 
@@ -39,12 +40,24 @@ public final class WootricDates {
         return OffsetDateTime.of(local, ZoneOffset.of(normalised)).toInstant();
     }
 
-    /** Rewrites the record's datetime fields, at the top level and in nested objects, as UTC ISO-8601. */
+    /**
+     * Rewrites every datetime the record carries as UTC ISO-8601, in nested objects too: the
+     * documented fields, any other {@code *_at} field, and the unix seconds of
+     * {@code external_created_at}. A {@code properties} hash is the customer's own data and is left as it is.
+     */
     public static ObjectNode normalise(ObjectNode record) {
-        for (String field : FIELDS) {
-            JsonNode value = record.get(field);
-            if (value != null && value.isTextual() && !value.asText().isBlank()) {
-                record.put(field, parse(value.asText()).toString());
+        for (var fields = record.fields(); fields.hasNext();) {
+            var field = fields.next();
+            JsonNode value = field.getValue();
+            String name = field.getKey();
+            if (value instanceof ObjectNode nested && !name.equals("properties")) {
+                normalise(nested);
+            } else if (FIELDS.contains(name) || name.endsWith("_at")) {
+                if (value.isTextual() && !value.asText().isBlank()) {
+                    field.setValue(TextNode.valueOf(parse(value.asText()).toString()));
+                } else if (value.isIntegralNumber()) {
+                    field.setValue(TextNode.valueOf(Instant.ofEpochSecond(value.asLong()).toString()));
+                }
             }
         }
         return record;

@@ -3,10 +3,10 @@ package io.feedbackhub.wootric;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,6 +40,8 @@ public class WootricPull {
     static final String SCAN = "wootricScan";
     static final String SYNCED_TO = "synced-to";
     static final String CURSOR = "cursor";
+    /** Versions (id@updated_at) the last complete run read within the margin before its end. */
+    static final String RECENT = "recent";
 
     @Inject
     WootricConfig config;
@@ -59,6 +61,7 @@ public class WootricPull {
         long runStart = Instant.now().getEpochSecond();
         long startDate = config.startDate().orElseThrow().atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long window = config.window().map(w -> Math.max(1, w.toSeconds())).orElse(Long.MAX_VALUE);
+        long margin = config.margin().toSeconds();
         List<StreamScan> scans = new ArrayList<>();
         for (String name : config.streams()) {
             WootricStream stream = WootricStream.byName(name.trim()).orElseThrow();
@@ -66,26 +69,30 @@ public class WootricPull {
                     .orElse("wootric_" + stream.apiName());
             WootricConfig.SyncType type = settings(name).flatMap(WootricConfig.StreamSettings::syncType).orElse(config.syncType());
             if (mode == RunMode.FULL || type == WootricConfig.SyncType.FULL_TABLE) {
-                scans.add(new StreamScan(stream, table, true, startDate, runStart, window, null, Set.of()));
+                scans.add(new StreamScan(stream, table, true, startDate, runStart, window, null, Set.of()).remembering(runStart - margin));
                 continue;
             }
             Long syncedTo = bookmark(stream, SYNCED_TO).map(Long::parseLong).orElse(null);
             StreamScan.Cursor cursor = bookmark(stream, CURSOR).map(StreamScan.Cursor::parse).orElse(null);
-            long from = syncedTo == null ? startDate : syncedTo;
+            long from = startDate;
             Long changedSince = null;
-            if (stream.usesLookback() && syncedTo != null) {
-                from = Math.max(startDate, syncedTo - config.responsesLookback().toSeconds());
-                changedSince = syncedTo;
+            Set<String> written = new HashSet<>();
+            if (syncedTo != null) {
+                // rows that became visible after the last run read past them are in the margin before its end
+                long lateFrom = syncedTo - margin;
+                from = Math.max(startDate, stream.usesLookback() ? syncedTo - config.responsesLookback().toSeconds() : lateFrom);
+                changedSince = stream.usesLookback() ? lateFrom : null;
+                bookmark(stream, RECENT).ifPresent(recent -> written.addAll(List.of(recent.split(","))));
             }
             Set<Long> skip = Set.of();
-            Set<String> written = Set.of();
             if (cursor != null && cursor.second() > from) {
                 // an unfinished run got this far: go on from there, past what it wrote after its last bookmark
                 from = cursor.second();
                 skip = cursor.ids();
-                written = catalog.tail(table, 2 * StreamScan.PER_PAGE).stream().map(StreamScan::version).collect(Collectors.toSet());
+                catalog.tail(table, 2 * StreamScan.PER_PAGE).stream().map(StreamScan::version).forEach(written::add);
             }
-            scans.add(new StreamScan(stream, table, false, from, runStart, window, changedSince, skip).alreadyWritten(written));
+            scans.add(new StreamScan(stream, table, false, from, runStart, window, changedSince, skip)
+                    .alreadyWritten(written).remembering(runStart - margin));
         }
         return scans;
     }
@@ -110,10 +117,22 @@ public class WootricPull {
         }
         List<ObjectNode> rows = new ArrayList<>(page.size());
         for (JsonNode row : page) {
-            rows.add(WootricDates.normalise((ObjectNode) row));
+            rows.add(propertiesAsText(WootricDates.normalise((ObjectNode) row)));
         }
         exchange.getMessage().setBody(scan.accept(rows));
         catalogHeaders(exchange, scan);
+    }
+
+    /**
+     * A response's or decline's {@code end_user.properties} (the properties when the survey was
+     * taken) is stored as JSON text, as the catalog's field list has it: its keys are the customer's
+     * own and vary from row to row.
+     */
+    private static ObjectNode propertiesAsText(ObjectNode row) {
+        if (row.get("end_user") instanceof ObjectNode endUser && endUser.get("properties") instanceof ObjectNode properties) {
+            endUser.put("properties", properties.toString());
+        }
+        return row;
     }
 
     /** After the page is in the catalog: remember how far the stream got. */
@@ -127,6 +146,7 @@ public class WootricPull {
         StreamScan scan = scan(exchange);
         catalogHeaders(exchange, scan);
         state.commit(exchange, scan.stream().apiName(), SYNCED_TO, String.valueOf(scan.end()));
+        state.commit(exchange, scan.stream().apiName(), RECENT, String.join(",", scan.recent()));
         state.commit(exchange, scan.stream().apiName(), CURSOR, "");
     }
 

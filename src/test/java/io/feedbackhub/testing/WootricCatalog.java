@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.feedbackhub.testing.fake.FakeWootric;
 
@@ -19,24 +20,37 @@ import io.feedbackhub.testing.fake.FakeWootric;
 public final class WootricCatalog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> DATES = List.of("created_at", "updated_at", "last_surveyed", "last_seen_at");
+    private static final List<String> DATES = List.of("created_at", "updated_at", "last_surveyed", "last_seen_at", "external_created_at");
 
     private WootricCatalog() {
     }
 
-    /** The fake's row as the catalog should hold it: same fields, datetimes as UTC ISO-8601. */
+    /**
+     * The fake's row as the catalog should hold it: same fields, datetimes (unix seconds in the fake)
+     * as UTC ISO-8601, nested ones too, and a response's end_user.properties as JSON text.
+     */
     public static JsonNode expected(Map<String, Object> row) {
-        Map<String, Object> copy = new LinkedHashMap<>(row);
-        for (String field : DATES) {
-            if (copy.get(field) instanceof Long seconds) {
-                copy.put(field, Instant.ofEpochSecond(seconds).toString());
-            }
+        ObjectNode record = JSON.valueToTree(row);
+        datesAsIso(record);
+        if (record.get("end_user") instanceof ObjectNode endUser && endUser.get("properties") instanceof ObjectNode properties) {
+            endUser.put("properties", properties.toString());
         }
         try {
-            return JSON.readTree(JSON.writeValueAsString(copy));
+            // parsed back, so that numbers have the node types parsing gives (1001 an int, not a long)
+            return JSON.readTree(record.toString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static void datesAsIso(ObjectNode record) {
+        record.fields().forEachRemaining(field -> {
+            if (DATES.contains(field.getKey()) && field.getValue().isIntegralNumber()) {
+                field.setValue(TextNode.valueOf(Instant.ofEpochSecond(field.getValue().asLong()).toString()));
+            } else if (field.getValue() instanceof ObjectNode nested && !field.getKey().equals("properties")) {
+                datesAsIso(nested);
+            }
+        });
     }
 
     /** The catalog's current state of a table: the last version of each id. */

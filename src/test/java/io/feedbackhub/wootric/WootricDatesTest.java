@@ -29,10 +29,12 @@ class WootricDatesTest {
     void recordsAreNormalisedAndOtherFieldsKept() throws Exception {
         ObjectNode record = (ObjectNode) new ObjectMapper().readTree(
                 "{\"id\":2,\"created_at\":\"2018-01-02 23:03:41 -0800\",\"last_seen_at\":null,"
-                        + "\"external_created_at\":1515940485,\"properties\":{\"purchase_date\":1494569021}}");
+                        + "\"external_created_at\":1515940485,\"properties\":{\"purchase_date\":1494569021,\"signed_up_at\":1494569021},"
+                        + "\"last_response\":{\"id\":5,\"created_at\":\"2018-01-07 15:30:44 -0800\",\"survey\":{\"sent_at\":\"2018-01-07 15:30:00\"}}}");
         WootricDates.normalise(record);
         assertThat(record.toString()).isEqualTo("{\"id\":2,\"created_at\":\"2018-01-03T07:03:41Z\",\"last_seen_at\":null,"
-                + "\"external_created_at\":1515940485,\"properties\":{\"purchase_date\":1494569021}}");
+                + "\"external_created_at\":\"2018-01-14T14:34:45Z\",\"properties\":{\"purchase_date\":1494569021,\"signed_up_at\":1494569021},"
+                + "\"last_response\":{\"id\":5,\"created_at\":\"2018-01-07T23:30:44Z\",\"survey\":{\"sent_at\":\"2018-01-07T15:30:00Z\"}}}");
     }
 
     @Test

@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.state.SyncState;
 import io.feedbackhub.testing.FakeWootricServer;
@@ -178,6 +180,34 @@ class WootricPullTest {
         assertThat(fake.served500.get()).isGreaterThan(6);
         assertThat((Integer) faulty.get("requests")).as("requests through 5 %% 500s vs %d clean", cleanRequests)
                 .isLessThanOrEqualTo((int) (1.07 * cleanRequests));
+    }
+
+    @Test
+    void rowsThatBecomeVisibleLateAreReadByTheNextRunsMargin() {
+        seed(120, 80, 0);
+        assertThat(HubRuns.runToEnd("wootric", "incremental")).containsEntry("status", "SUCCEEDED");
+        long now = Instant.now().getEpochSecond();
+        // committed at the source only after that run had read past them (hub.wootric.margin is 5 min)
+        fake.addEndUser(now - 120, now - 90);
+        fake.addResponse("responses", now - 60, now - 60);
+        afterThisSecond();
+        Map<String, Object> next = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(next).containsEntry("status", "SUCCEEDED").containsEntry("records", 2);
+        assertCatalogMirrorsServer();
+    }
+
+    @Test
+    void responsePropertiesAreTextAndEveryDatetimeIsUtc() {
+        seed(3, 3, 0);
+        assertThat(HubRuns.runToEnd("wootric", "full")).containsEntry("status", "SUCCEEDED");
+        JsonNode user = HubRuns.table(data, "wootric_end_users").get(0);
+        assertThat(user.path("external_created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(user.path("properties").isObject()).isTrue();
+        JsonNode response = HubRuns.table(data, "wootric_responses").get(0);
+        assertThat(response.path("end_user").path("properties").isTextual()).isTrue();
+        assertThat(response.path("end_user").path("properties").asText()).contains("\"purchase_date\":1473177881");
+        assertThat(response.path("created_at").asText()).endsWith("Z");
+        assertCatalogMirrorsServer();
     }
 
     @Test
