@@ -24,9 +24,9 @@ import io.feedbackhub.client.wootric.WootricRequest;
  * that second are read again and dropped by id), so a row that leaves the window during the run
  * cannot shift another past the page boundary. Page numbers only count through one second.</li>
  * <li>When that second is the window's own lower bound (more rows in one second than one filter can
- * return), end users are split further by {@code created[...]} within that second; for responses
- * and declines no such filter exists and the run fails rather than skip rows. End users whose whole
- * page shares one later second go to that split at once.</li>
+ * return), end users are split further by {@code created[...]} within that second; responses and
+ * declines have no such filter, so that second is read per end user ({@link EndUserSplit}). End
+ * users whose whole page shares one later second go to their split at once.</li>
  * </ul>
  * After each page {@link #cursor()} tells where a restarted run may resume without skipping a row.
  */
@@ -56,8 +56,9 @@ public final class StreamScan {
     private long gte;
     private long windowEnd;
     private int page = 1;
-    /** Set while a crowded second is read by created_at sub-windows. */
+    /** Set while a crowded second is read by created_at sub-windows (end users) or per end user. */
     private Long crowdedSecond;
+    private EndUserSplit perEndUser;
     private long createdGte;
     private boolean done;
     private Cursor cursor;
@@ -92,6 +93,9 @@ public final class StreamScan {
     }
 
     public WootricRequest nextRequest() {
+        if (perEndUser != null) {
+            return perEndUser.nextRequest();
+        }
         Map<String, String> query = new LinkedHashMap<>();
         String filter = stream.windowFilter();
         if (crowdedSecond == null) {
@@ -113,10 +117,19 @@ public final class StreamScan {
 
     /** Takes one page (records already normalised) and returns the records to write, in order. */
     public List<ObjectNode> accept(List<ObjectNode> rows) {
+        if (perEndUser != null && perEndUser.listingUsers()) {
+            perEndUser.acceptUsers(rows);
+            finishIfSplitDone();
+            return List.of();
+        }
         List<ObjectNode> fresh = new ArrayList<>(rows.size());
         for (ObjectNode row : rows) {
             long id = row.path("id").asLong();
             long second = WootricDates.epochSecond(row, sortField);
+            if (perEndUser != null && second != perEndUser.second()) {
+                // an end user's other rows: the windows read them
+                continue;
+            }
             idsBySecond.computeIfAbsent(second, s -> new HashSet<>()).add(id);
             if (WootricDates.epochSecond(row, "updated_at") >= rememberSince) {
                 recent.add(version(row));
@@ -162,7 +175,11 @@ public final class StreamScan {
     }
 
     private void advance(List<ObjectNode> rows) {
-        if (rows.size() < PER_PAGE) {
+        if (perEndUser != null) {
+            moveCursor(perEndUser.second());
+            perEndUser.acceptRows(rows.size());
+            finishIfSplitDone();
+        } else if (rows.size() < PER_PAGE) {
             finishFilter();
         } else if (crowdedSecond != null) {
             advanceInCrowdedSecond(rows);
@@ -188,10 +205,17 @@ public final class StreamScan {
                 moveCursor(gte);
                 splitByCreated(gte);
             } else {
-                throw new IllegalStateException("more than " + (PER_PAGE * MAX_PAGE) + " " + stream.apiName()
-                        + " were created in the second " + Instant.ofEpochSecond(gte)
-                        + "; the Wootric API offers no filter to page through them, so the run stops instead of skipping any");
+                moveCursor(gte);
+                crowdedSecond = gte;
+                perEndUser = new EndUserSplit(stream, gte);
             }
+        }
+    }
+
+    private void finishIfSplitDone() {
+        if (perEndUser.done()) {
+            perEndUser = null;
+            finishFilter();
         }
     }
 

@@ -111,7 +111,9 @@ public class WootricPull {
     /** The API's page (a JSON array) into the records still to write, with catalog headers. */
     public void readPage(Exchange exchange) throws Exception {
         StreamScan scan = scan(exchange);
-        JsonNode page = json.readTree(exchange.getMessage().getBody(String.class));
+        String body = exchange.getMessage().getBody(String.class);
+        // a look-up's 404 (an end user gone since it was listed) has no rows
+        JsonNode page = body == null || body.isBlank() ? json.createArrayNode() : json.readTree(body);
         if (!page.isArray()) {
             throw new IllegalStateException("Wootric answered " + scan.stream().apiName() + " with " + page.getNodeType() + ", not a list");
         }

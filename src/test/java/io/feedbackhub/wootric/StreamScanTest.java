@@ -1,7 +1,6 @@
 package io.feedbackhub.wootric;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,13 +71,34 @@ class StreamScanTest {
     }
 
     @Test
-    void moreResponsesInOneSecondThanTheApiCanPageFailTheRun() {
+    void moreResponsesInOneSecondThanTheApiCanPageAreReadPerEndUser() {
         StreamScan scan = new StreamScan(WootricStream.RESPONSES, "t", false, 1000, 9000, Long.MAX_VALUE, null, Set.of());
-        for (int p = 1; p < 30; p++) {
+        for (int p = 1; p <= 30; p++) {
             scan.accept(page(p * 100L, 50, 1000, 1000));
         }
-        assertThatThrownBy(() -> scan.accept(page(9_000, 50, 1000, 1000)))
-                .hasMessageContaining("more than 1500 responses were created in the second 1970-01-01T00:16:40Z");
+        // every end user that existed by then is listed, 50 at a time by created_at
+        assertThat(scan.nextRequest().path()).isEqualTo("/end_users");
+        assertThat(scan.nextRequest().query()).containsEntry("created[gte]", "0").containsEntry("created[lt]", "1001");
+        List<ObjectNode> users = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            users.add(row(70_000 + i, 10 + i, 10 + i));
+        }
+        assertThat(scan.accept(users)).isEmpty();
+        assertThat(scan.nextRequest().query()).containsEntry("created[gte]", "59").containsEntry("page", "1");
+        assertThat(scan.accept(List.of(users.get(49), row(80_000, 900, 900)))).isEmpty();
+        // then each one's rows of that second; those already read are dropped
+        for (int i = 0; i < 50; i++) {
+            assertThat(scan.nextRequest().path()).isEqualTo("/end_users/" + (70_000 + i) + "/responses");
+            assertThat(scan.nextRequest().query()).containsEntry("created[gte]", "1000").containsEntry("created[lt]", "1001");
+            assertThat(scan.accept(i == 7 ? List.of(row(100, 1000, 1000), row(90_000, 1000, 1000), row(90_001, 999, 999)) : List.of()))
+                    .extracting(r -> r.path("id").asLong()).containsExactlyElementsOf(i == 7 ? List.of(90_000L) : List.of());
+            assertThat(scan.cursor().second()).isEqualTo(1000);
+        }
+        assertThat(scan.nextRequest().path()).isEqualTo("/end_users/80000/responses");
+        scan.accept(List.of());
+        // the second is complete: the window goes on after it
+        assertThat(scan.nextRequest().query()).containsEntry("created[gte]", "1001");
+        assertThat(scan.cursor().second()).isEqualTo(1001);
     }
 
     @Test

@@ -151,6 +151,37 @@ class WootricPullTest {
     }
 
     @Test
+    void moreThan1500ResponsesAndDeclinesInOneSecondAreReadPerEndUserAndAResumeRepeatsNone() {
+        long crowded = JUNE + 20 * DAY;
+        List<Long> users = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            users.add((Long) fake.addEndUser(JUNE + i * 60L, JUNE + i * 60L).get("id"));
+        }
+        for (int i = 0; i < 1_700; i++) {
+            fake.addResponse("responses", crowded, crowded + i % 3).put("end_user_id", users.get(i % 400));
+        }
+        for (int i = 0; i < 1_560; i++) {
+            fake.addResponse("declines", crowded, crowded).put("end_user_id", users.get(i % 390));
+        }
+        for (int i = 0; i < 60; i++) {
+            fake.addResponse("responses", crowded - 3_600 + i, crowded + 3_600 + i).put("end_user_id", users.get(450));
+        }
+        // the per-user reads of one end user fail for good: the run stops inside the crowded second
+        long failing = users.get(300);
+        fake.failWhen = request -> request.startsWith("/v1/end_users/" + failing + "/responses");
+        Map<String, Object> failed = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(failed).containsEntry("status", "FAILED");
+        assertThat(fake.requestLines).anyMatch(line -> line.startsWith("GET /v1/end_users/" + users.get(0) + "/responses?"));
+
+        fake.failWhen = request -> false;
+        afterThisSecond();
+        Map<String, Object> resumed = HubRuns.runToEnd("wootric", "incremental");
+        assertThat(resumed).containsEntry("status", "SUCCEEDED");
+        // nothing lost and no version twice, across the cut and the per-user reads
+        assertCatalogMirrorsServer();
+    }
+
+    @Test
     void aRunThroughInjected500sAndA429StormStillMirrorsTheServer() {
         seed(700, 900, 30);
         fake.failureRate = 0.10;

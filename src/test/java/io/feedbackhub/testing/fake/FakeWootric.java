@@ -254,7 +254,7 @@ public final class FakeWootric implements AutoCloseable {
             }
             String table = path.substring("/v1/".length());
             if (exchange.getRequestMethod().equals("GET") && tables.containsKey(table)) {
-                list(exchange, table, query);
+                list(exchange, table, query, r -> true);
             } else if (path.startsWith("/v1/end_users")) {
                 endUser(exchange, path.substring("/v1/end_users".length()), query);
             } else {
@@ -342,14 +342,15 @@ public final class FakeWootric implements AutoCloseable {
         send(exchange, 200, body);
     }
 
-    private void list(HttpExchange exchange, String table, Map<String, String> query) throws IOException {
+    /** A list endpoint: /v1/<table>, or an end user's own /v1/end_users/<id>/<table> ({@code scope}). */
+    private void list(HttpExchange exchange, String table, Map<String, String> query, Predicate<Map<String, Object>> scope) throws IOException {
         int page = Integer.parseInt(query.getOrDefault("page", "1"));
         if (page < 1 || page > 30) {
             send(exchange, 400, Map.of("errors", List.of(Map.of("message", "page does not have a valid value"))));
             return;
         }
         int perPage = Math.min(50, Math.max(1, Integer.parseInt(query.getOrDefault("per_page", "25"))));
-        Predicate<Map<String, Object>> filter = r -> true;
+        Predicate<Map<String, Object>> filter = scope;
         for (String field : table.equals("end_users") ? List.of("created", "updated") : List.of("created")) {
             for (String op : List.of("eq", "lt", "lte", "gt", "gte")) {
                 String value = query.get(field + "[" + op + "]");
@@ -384,6 +385,16 @@ public final class FakeWootric implements AutoCloseable {
 
     private void endUser(HttpExchange exchange, String rest, Map<String, String> query) throws IOException {
         String method = exchange.getRequestMethod();
+        Matcher ofUser = Pattern.compile("/(\\d+)/(responses|declines)").matcher(rest);
+        if (method.equals("GET") && ofUser.matches()) {
+            long user = Long.parseLong(ofUser.group(1));
+            if (tables.get("end_users").containsKey(user)) {
+                list(exchange, ofUser.group(2), query, r -> Long.valueOf(user).equals(r.get("end_user_id")));
+            } else {
+                notFound(exchange);
+            }
+            return;
+        }
         if (method.equals("GET") && rest.startsWith("/")) {
             String key = URLDecoder.decode(rest.substring(1), StandardCharsets.UTF_8);
             Predicate<Map<String, Object>> match = query.containsKey("lookup_by_external_id") ? r -> key.equals(r.get("external_id"))
