@@ -11,7 +11,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
-import org.jboss.logging.Logger;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.run.ConnectorRuns;
@@ -31,8 +30,6 @@ public class RemovalGuard {
 
     public static final String CONFIRM_OPTION = "confirm-removals";
     public static final String HELD = "HELD by the mass-removal guard, nothing of this run was applied: ";
-
-    private static final Logger LOG = Logger.getLogger(RemovalGuard.class);
 
     @Inject
     HubConfig config;
@@ -87,7 +84,7 @@ public class RemovalGuard {
             return;
         }
         if (watch.confirmed) {
-            LOG.warnf("run %s of %s: applying a confirmed mass removal, %s", watch.run.id(), watch.run.connector(), over);
+            // the run log shows the note and logs it at WARN when the run ends
             watch.run.note("removals confirmed with " + CONFIRM_OPTION + "=true: " + over);
             return;
         }
