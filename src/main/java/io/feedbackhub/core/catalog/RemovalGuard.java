@@ -29,7 +29,7 @@ import io.feedbackhub.core.run.Run;
 public class RemovalGuard {
 
     public static final String CONFIRM_OPTION = "confirm-removals";
-    public static final String HELD = "HELD by the mass-removal guard, nothing of this run was applied: ";
+    private static final String HELD = "HELD by the mass-removal guard, nothing of this run was applied: ";
 
     @Inject
     HubConfig config;
@@ -48,19 +48,22 @@ public class RemovalGuard {
 
     /** A replace batch of a run: its keys join the run's new copy of that table (an empty one starts it). */
     void replacing(Exchange exchange, Run run, RecordBatch batch) {
-        Watch watch = watched.get(run.id());
-        if (watch == null) {
-            Optional<RemovalLimit> limit = limits.stream().filter(l -> l.connector().equals(run.connector())).findFirst();
-            if (limit.isEmpty()) {
-                return;
-            }
-            watch = new Watch(run, limit.get().maxRemovalPercent(), confirmed(exchange));
-            watched.put(run.id(), watch);
-            Watch registered = watch;
-            run.checkBeforeSuccess(() -> check(registered));
-            run.onFailure(() -> watched.remove(run.id()));
+        Watch watch = watched.computeIfAbsent(run.id(), id -> watch(exchange, run));
+        if (watch != null) {
+            watch.add(batch, exchange.getMessage().getHeader(Catalog.KEY_FIELD, "id", String.class));
         }
-        watch.add(batch, exchange.getMessage().getHeader(Catalog.KEY_FIELD, "id", String.class));
+    }
+
+    /** The watch of a run of a guarded connector, its check registered; null for another connector's run. */
+    private Watch watch(Exchange exchange, Run run) {
+        Optional<RemovalLimit> limit = limits.stream().filter(l -> l.connector().equals(run.connector())).findFirst();
+        if (limit.isEmpty()) {
+            return null;
+        }
+        Watch watch = new Watch(run, limit.get().maxRemovalPercent(), confirmed(exchange));
+        run.checkBeforeSuccess(() -> check(watch));
+        run.onFailure(() -> watched.remove(run.id()));
+        return watch;
     }
 
     private void check(Watch watch) {
@@ -88,7 +91,7 @@ public class RemovalGuard {
             watch.run.note("removals confirmed with " + CONFIRM_OPTION + "=true: " + over);
             return;
         }
-        throw new IllegalStateException(HELD + over + ". If they are meant, POST /hub/connectors/" + watch.run.connector()
+        throw new IllegalStateException(HELD + over + ". If these removals are meant: POST /hub/connectors/" + watch.run.connector()
                 + "/run?mode=" + watch.run.mode().label() + "&" + CONFIRM_OPTION + "=true");
     }
 
