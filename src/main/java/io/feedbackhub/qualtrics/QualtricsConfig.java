@@ -42,6 +42,10 @@ public interface QualtricsConfig {
     @WithDefault("false")
     boolean contactDetails();
 
+    /** The most of qualtrics_contacts a pull may remove before it is held (the core RemovalGuard). */
+    @WithDefault("50")
+    int maxRemovalPercent();
+
     /** pageSize asked for when listing contacts; Qualtrics may send fewer. */
     @WithDefault("100")
     int pageSize();

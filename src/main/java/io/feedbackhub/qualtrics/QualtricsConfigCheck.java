@@ -3,13 +3,14 @@ package io.feedbackhub.qualtrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.feedbackhub.core.catalog.RemovalLimit;
 import io.feedbackhub.core.config.ConfigProblems;
 import io.feedbackhub.core.config.ConnectorConfigCheck;
 import io.feedbackhub.core.config.HubConfig;
 
-/** What the qualtrics connector needs before it may start. */
+/** What the qualtrics connector needs before it may start, and its contacts table's removal limit. */
 @ApplicationScoped
-public class QualtricsConfigCheck implements ConnectorConfigCheck {
+public class QualtricsConfigCheck implements ConnectorConfigCheck, RemovalLimit {
 
     @Inject
     QualtricsConfig config;
@@ -58,6 +59,9 @@ public class QualtricsConfigCheck implements ConnectorConfigCheck {
         if (config.retries() < 0) {
             problems.add("hub.qualtrics.retries", "must not be negative");
         }
+        if (config.maxRemovalPercent() < 0 || config.maxRemovalPercent() > 100) {
+            problems.add("hub.qualtrics.max-removal-percent", "must be 0-100, not " + config.maxRemovalPercent());
+        }
         if (hub.api().token().filter(token -> token.length() >= 16).isEmpty()) {
             problems.add("hub.api.token", "is required when hub.qualtrics.enabled=true (the bearer token of the /qualtrics command API),"
                     + " at least 16 characters");
@@ -65,6 +69,11 @@ public class QualtricsConfigCheck implements ConnectorConfigCheck {
         checkWebhook(problems);
         config.commandsTopic().filter(topic -> hub.kafka().brokers().isEmpty())
                 .ifPresent(topic -> problems.add("hub.qualtrics.commands-topic", "needs hub.kafka.brokers (the Kafka cluster it is on)"));
+    }
+
+    @Override
+    public int maxRemovalPercent() {
+        return config.maxRemovalPercent();
     }
 
     private void checkWebhook(ConfigProblems problems) {

@@ -47,6 +47,10 @@ public interface WootricConfig {
     /** Length of the date windows walked through; unset: one window from start to end. */
     Optional<Duration> window();
 
+    /** The most of a replaced table's rows a run may remove before it is held (the core RemovalGuard). */
+    @WithDefault("50")
+    int maxRemovalPercent();
+
     interface StreamSettings {
         Optional<SyncType> syncType();
 

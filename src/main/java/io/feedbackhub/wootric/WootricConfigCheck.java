@@ -6,12 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.feedbackhub.client.wootric.WootricConnection;
+import io.feedbackhub.core.catalog.RemovalLimit;
 import io.feedbackhub.core.config.ConfigProblems;
 import io.feedbackhub.core.config.ConnectorConfigCheck;
 
-/** What the wootric connector needs before it may start. */
+/** What the wootric connector needs before it may start, and its tables' removal limit. */
 @ApplicationScoped
-public class WootricConfigCheck implements ConnectorConfigCheck {
+public class WootricConfigCheck implements ConnectorConfigCheck, RemovalLimit {
 
     @Inject
     WootricConfig config;
@@ -67,5 +68,13 @@ public class WootricConfigCheck implements ConnectorConfigCheck {
         if (config.margin().isNegative() || config.margin().compareTo(Duration.ofDays(1)) > 0) {
             problems.add("hub.wootric.margin", "must be between 0 and 1 day (it is re-read on every incremental run)");
         }
+        if (config.maxRemovalPercent() < 0 || config.maxRemovalPercent() > 100) {
+            problems.add("hub.wootric.max-removal-percent", "must be 0-100, not " + config.maxRemovalPercent());
+        }
+    }
+
+    @Override
+    public int maxRemovalPercent() {
+        return config.maxRemovalPercent();
     }
 }

@@ -2,6 +2,8 @@ package io.feedbackhub.qualtrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -33,11 +35,16 @@ class QualtricsContactsPullTest {
     FakeQualtrics fake = FakeQualtricsServer.fake;
 
     @BeforeEach
-    void reset() {
+    void reset() throws Exception {
         fake.clearFaults();
         fake.loopAfterPages = -1;
         fake.pageSizes = n -> -1;
         fake.notice = null;
+        // each test's directory replaces an empty table, not the last test's (the removal guard would hold it)
+        Path table = config.dataDir().resolve("catalog").resolve(QualtricsContactsPull.TABLE + ".jsonl");
+        if (Files.exists(table)) {
+            Files.write(table, new byte[0]);
+        }
     }
 
     List<JsonNode> table() {

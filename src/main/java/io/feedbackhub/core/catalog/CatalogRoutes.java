@@ -46,6 +46,9 @@ public class CatalogRoutes extends RouteBuilder {
     @Inject
     KafkaStaging staging;
 
+    @Inject
+    RemovalGuard guard;
+
     @Override
     public void configure() {
         var route = from(Catalog.ENDPOINT).routeId("catalog-sink")
@@ -54,7 +57,9 @@ public class CatalogRoutes extends RouteBuilder {
             // what a run defers waits in a local file until the run succeeds (KafkaStaging); the rest
             // goes out as one send of a list of messages: each record keeps its own key and topic,
             // and the exchange completes when the broker has acknowledged them all (acks=all)
-            route.filter(exchange -> !exchange.getProperty(BATCH, RecordBatch.class).records().isEmpty())
+            // an empty replacement still goes to staging: it is the table's new, empty copy
+            route.filter(exchange -> !exchange.getProperty(BATCH, RecordBatch.class).records().isEmpty()
+                            || exchange.getProperty(BATCH, RecordBatch.class).replace() && deferredInRun(exchange))
                     .choice()
                         .when(this::deferredInRun).process(this::stage)
                         .otherwise().process(this::toKafkaRecords).to(KAFKA)
@@ -72,7 +77,12 @@ public class CatalogRoutes extends RouteBuilder {
     private void readBatch(Exchange exchange) {
         RecordBatch batch = input.read(exchange);
         if (batch.deferred()) {
-            runs.runOf(exchange).ifPresent(run -> run.markReplacing(batch.table()));
+            runs.runOf(exchange).ifPresent(run -> {
+                run.markReplacing(batch.table());
+                if (batch.replace()) {
+                    guard.replacing(exchange, run, batch);
+                }
+            });
         }
         exchange.setProperty(BATCH, batch);
     }

@@ -1,10 +1,12 @@
 package io.feedbackhub.core.catalog;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -141,6 +143,39 @@ public class FileCatalog {
             } catch (IOException e) {
                 throw new UncheckedIOException("catalog: cannot read the end of " + file, e);
             }
+        }
+    }
+
+    /**
+     * The keys (field {@code keyField}) of a table's rows as they are now, for the {@link RemovalGuard};
+     * none for a table with no file. A line that is not JSON (cut short by a crash) is no row.
+     */
+    KeyHashes keys(String table, String keyField) {
+        KeyHashes keys = new KeyHashes();
+        Path file = tableFile(table);
+        synchronized (lock(table)) {
+            if (!Files.exists(file)) {
+                return keys;
+            }
+            try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    String key = line.isBlank() ? null : keyOf(line, keyField);
+                    if (key != null && !key.isEmpty()) {
+                        keys.add(key);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot read " + file, e);
+            }
+        }
+        return keys;
+    }
+
+    private String keyOf(String line, String keyField) {
+        try {
+            return json.readTree(line).path(keyField).asText(null);
+        } catch (IOException torn) {
+            return null;
         }
     }
 

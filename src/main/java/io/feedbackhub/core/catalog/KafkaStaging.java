@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.files.DurableFiles;
 import io.feedbackhub.core.run.Run;
 
 /**
@@ -34,6 +35,10 @@ import io.feedbackhub.core.run.Run;
  * only when the run succeeds, in order and acknowledged by all in-sync replicas: a failed run
  * publishes nothing. Kafka transactions would do this on the broker, but Camel's Kafka producer
  * ties a transaction to one exchange, and a run is many.
+ *
+ * <p>A topic keeps every record ever sent (a full run sends no tombstones), so it cannot say which
+ * rows a table has now: the keys of each replaced table's last published copy are kept, as hashes,
+ * in {@code catalog/.kafka-keys/<table>.keys}, for the {@link RemovalGuard}.
  */
 @ApplicationScoped
 class KafkaStaging {
@@ -68,7 +73,7 @@ class KafkaStaging {
                 if (started.putIfAbsent(file, Boolean.TRUE) == null) {
                     Files.createDirectories(file.getParent());
                     Files.deleteIfExists(file);
-                    run.onSuccess(() -> publish(file, batch.table()));
+                    run.onSuccess(() -> publish(file, batch.table(), batch.replace()));
                     run.onFailure(() -> drop(file));
                 }
                 Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -78,12 +83,14 @@ class KafkaStaging {
         }
     }
 
-    private void publish(Path file, String table) {
+    private void publish(Path file, String table, boolean replace) {
+        KeyHashes keys = new KeyHashes();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<Map.Entry<String, String>> records = new ArrayList<>(BATCH);
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 JsonNode record = json.readTree(line);
                 records.add(Map.entry(record.path("key").asText(), record.path("value").toString()));
+                keys.add(record.path("key").asText());
                 if (records.size() == BATCH) {
                     send(table, records);
                     records.clear();
@@ -93,7 +100,30 @@ class KafkaStaging {
         } catch (IOException e) {
             throw new UncheckedIOException("catalog: cannot read the staged records of " + table, e);
         }
+        if (replace) {
+            Path published = keysFile(table);
+            try {
+                Files.createDirectories(published.getParent());
+                DurableFiles.writeAside(published.resolveSibling(published.getFileName() + ".tmp"), published, keys.toBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException("catalog: cannot keep the keys of " + table, e);
+            }
+        }
         drop(file);
+    }
+
+    /** The keys of the table's last published full copy; none before its first. */
+    KeyHashes publishedKeys(String table) {
+        Path published = keysFile(table);
+        try {
+            return Files.exists(published) ? KeyHashes.fromBytes(Files.readAllBytes(published)) : new KeyHashes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("catalog: cannot read " + published, e);
+        }
+    }
+
+    private Path keysFile(String table) {
+        return config.dataDir().resolve("catalog").resolve(".kafka-keys").resolve(table + ".keys");
     }
 
     private void send(String table, List<Map.Entry<String, String>> records) {

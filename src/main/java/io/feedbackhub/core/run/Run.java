@@ -19,6 +19,7 @@ public final class Run {
     private final Instant startedAt;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final List<Runnable> beforeSuccess = new ArrayList<>();
     private final List<Runnable> onSuccess = new ArrayList<>();
     private final List<Runnable> onFailure = new ArrayList<>();
     private final java.util.Set<String> replacing = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -48,6 +49,14 @@ public final class Run {
         return run;
     }
 
+    /**
+     * A check done when the run has succeeded, before any of its success actions: one that throws
+     * fails the run with nothing of its deferred work done (the removal guard).
+     */
+    public synchronized void checkBeforeSuccess(Runnable check) {
+        beforeSuccess.add(check);
+    }
+
     /** Work that must happen only once the run has succeeded: table swaps, then bookmarks. */
     public synchronized void onSuccess(Runnable action) {
         onSuccess.add(action);
@@ -68,9 +77,11 @@ public final class Run {
         return table == null ? !replacing.isEmpty() : replacing.contains(table);
     }
 
-    /** The success actions not done yet; taking them means doing them. */
+    /** The checks and then the success actions not done yet; taking them means doing them, in order. */
     synchronized List<Runnable> takeSuccessActions() {
-        List<Runnable> actions = List.copyOf(onSuccess);
+        List<Runnable> actions = new ArrayList<>(beforeSuccess);
+        actions.addAll(onSuccess);
+        beforeSuccess.clear();
         onSuccess.clear();
         return actions;
     }
