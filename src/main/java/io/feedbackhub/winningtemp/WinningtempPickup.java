@@ -175,7 +175,7 @@ public class WinningtempPickup implements AggregationStrategy {
                 groups = groups != null ? groups : idsOf(snapshot, Entity.GROUPS);
                 segments = segments != null ? segments : idsOf(snapshot, Entity.SEGMENTS);
             }
-            SnapshotFile csv = new SnapshotFile(camel, file.entity(), file.entity().header(config), config.maxFieldLength());
+            SnapshotFile csv = new SnapshotFile(camel, file.entity(), config);
             SnapshotReader reader = new SnapshotReader(json, csv, new RowRules(file.entity(), config, today), snapshot.report,
                     quarantine, pass, groups, segments, config.statuses().get(0).trim());
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file.local()), 64 * 1024)) {

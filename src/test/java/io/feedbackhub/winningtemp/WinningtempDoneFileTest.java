@@ -67,7 +67,7 @@ class WinningtempDoneFileTest {
     @Test
     @Order(3)
     void aRejectedFileTakesItsDoneFileAlong() throws Exception {
-        WinningtempSftpServer.drop("wt_segments.csv", "Unique ID,Name\ns-1,Sales\n");
+        WinningtempSftpServer.drop("wt_segments.csv", "SegmentName,SegmentID\nSales,s-1\n");
         WinningtempSftpServer.drop("wt_segments.csv.done", "");
         Map<String, Object> run = HubRuns.runToEnd("winningtemp", "incremental");
         assertThat(run.get("status")).isEqualTo("FAILED");

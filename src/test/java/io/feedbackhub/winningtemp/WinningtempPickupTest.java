@@ -42,9 +42,10 @@ class WinningtempPickupTest {
 
     static final String USERS_HEADER = "Unique ID;Firstname;Lastname;Username;Email;Phone;Title;Birthday;EmployedSince;"
             + "EmployedUntil;Gender;Group member;Group admin;Segment;Status;Language";
-    static final String SEGMENTS = "Unique ID;Name\ns-sales;Sales\ns-tech;Tech\n";
-    static final String GROUPS_DAY_1 = "Unique ID;Name;Parent ID\ng-eng;Engineering;g-root\ng-root;Acme;\ng-sales;Sales;g-root\n";
-    static final String GROUPS_DAY_2 = GROUPS_DAY_1 + "g-ops;Operations;g-eng\n";
+    /** Groups and segments as in Winningtemp's own examples: the name first. */
+    static final String SEGMENTS = "SegmentName;SegmentID\nSales;s-sales\nTech;s-tech\n";
+    static final String GROUPS_DAY_1 = "Group name;GroupID;Parent groupID\nEngineering;g-eng;g-root\nAcme;g-root;\nSales;g-sales;g-root\n";
+    static final String GROUPS_DAY_2 = GROUPS_DAY_1 + "Operations;g-ops;g-eng\n";
 
     @Inject
     HubConfig config;
@@ -108,9 +109,11 @@ class WinningtempPickupTest {
         Map<String, Object> run = run("incremental");
         assertThat(run.get("status")).as(String.valueOf(run.get("error"))).isEqualTo("SUCCEEDED");
 
-        assertThat(HubRuns.ids(table("winningtemp_segments"))).containsExactly("s-sales", "s-tech");
-        // parents before children, whatever the file's order
-        assertThat(HubRuns.ids(table("winningtemp_groups"))).containsExactly("g-root", "g-eng", "g-sales");
+        assertThat(table("winningtemp_segments")).extracting(s -> s.get("id").asText() + "=" + s.get("name").asText())
+                .containsExactly("s-sales=Sales", "s-tech=Tech");
+        // parents before children, whatever the file's order; each field from its column, found by name
+        assertThat(table("winningtemp_groups")).extracting(g -> g.get("id").asText() + "=" + g.get("name").asText() + "<"
+                + g.get("parent_id").asText()).containsExactly("g-root=Acme<null", "g-eng=Engineering<g-root", "g-sales=Sales<g-root");
         List<JsonNode> users = table("winningtemp_users");
         assertThat(HubRuns.ids(users)).containsExactly("u-1", "u-2", "u-3", "u-4", "u-5", "u-6", "u-7", "u-8");
         JsonNode first = users.get(0);
@@ -185,7 +188,7 @@ class WinningtempPickupTest {
         System.arraycopy(good, 0, users, 0, good.length);
         System.arraycopy(bad, 0, users, good.length, bad.length);
         WinningtempSftpServer.drop("wt_segments.csv", SEGMENTS);
-        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2 + "g-x;Loop;g-y\ng-y;Loop back;g-x\n");
+        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2 + "Loop;g-x;g-y\nLoop back;g-y;g-x\n");
         WinningtempSftpServer.drop("wt_users.csv", users);
 
         Map<String, Object> run = run("incremental");
@@ -197,8 +200,8 @@ class WinningtempPickupTest {
         assertThat(errors).hasSize(6);
         String report = Files.readString(WinningtempSftpServer.inbox.resolve("error")
                 .resolve(errors.stream().filter(n -> n.endsWith("wt_users.csv.report.txt")).findFirst().orElseThrow()));
-        assertThat(report).contains("wt_groups.csv: 2 problems").contains("line 6: Parent ID 'g-y' makes a cycle")
-                .contains("line 7: Parent ID 'g-x' makes a cycle");
+        assertThat(report).contains("wt_groups.csv: 2 problems").contains("line 6: Parent groupID 'g-y' makes a cycle")
+                .contains("line 7: Parent groupID 'g-x' makes a cycle");
         assertThat(report).contains("wt_users.csv: 1 problem").contains("line 10: bytes that are not UTF-8");
 
         assertThat(table("winningtemp_users")).isEqualTo(usersBefore);
@@ -311,7 +314,7 @@ class WinningtempPickupTest {
     void groupsThatComeWithoutUsersCannotRemoveAGroupTheUsersStillBelongTo() throws Exception {
         List<JsonNode> groupsBefore = table("winningtemp_groups");
         // g-sales goes, but u-1 of the accepted users is still a member; confirmed, so the guard lets it by
-        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2.replace("g-sales;Sales;g-root\n", ""));
+        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2.replace("Sales;g-sales;g-root\n", ""));
         String runId = Management.request().queryParam("mode", "full").queryParam("confirm-removals", "true")
                 .post("/hub/connectors/winningtemp/run").then().statusCode(202).extract().path("runId");
         Map<String, Object> run = HubRuns.awaitEnd("winningtemp", runId);
