@@ -102,6 +102,11 @@ class WinningtempPickupTest {
         return HubRuns.runToEnd("winningtemp", mode);
     }
 
+    @SuppressWarnings("unchecked")
+    static List<String> notes(Map<String, Object> run) {
+        return (List<String>) run.get("notes");
+    }
+
     @Test
     @Order(1)
     void dayOneBecomesTheTablesAndCreatedChanges() throws Exception {
@@ -203,6 +208,12 @@ class WinningtempPickupTest {
         assertThat(report).contains("wt_groups.csv: 2 problems").contains("line 6: Parent groupID 'g-y' makes a cycle")
                 .contains("line 7: Parent groupID 'g-x' makes a cycle");
         assertThat(report).contains("wt_users.csv: 1 problem").contains("line 10: bytes that are not UTF-8");
+        // the report is in the hub too: the run's result and the reports table
+        assertThat(notes(run)).anyMatch(note -> note.contains("line 6: Parent groupID 'g-y' makes a cycle"));
+        JsonNode record = table("winningtemp_reports").stream().filter(r -> r.get("run_id").asText().equals(run.get("id")))
+                .findFirst().orElseThrow();
+        assertThat(record.get("report").asText()).isEqualTo(report);
+        assertThat(record.get("verdict").asText()).isEqualTo("REJECTED: nothing was applied");
 
         assertThat(table("winningtemp_users")).isEqualTo(usersBefore);
         assertThat(table("winningtemp_changes")).hasSize(changes);
@@ -323,5 +334,79 @@ class WinningtempPickupTest {
         String report = Files.readString(WinningtempSftpServer.inbox.resolve("error").resolve(files("error").stream()
                 .filter(n -> n.endsWith("wt_groups.csv.report.txt")).sorted().reduce((a, b) -> b).orElseThrow()));
         assertThat(report).contains("user 'u-1' groups 'g-sales'");
+    }
+
+    @Test
+    @Order(10)
+    void aFailedMoveToArchiveFailsTheRunAndTheNextRunArchivesTheFiles() throws Exception {
+        int changes = table("winningtemp_changes").size();
+        List<String> archived = files("archive");
+        // the accepted users are u-1, u-2 and u-3 (since the confirmed removal): u-3 changes
+        WinningtempSftpServer.drop("wt_users.csv", usersDay2().lines().limit(4).reduce("", (a, b) -> a + b + "\n")
+                .replace("asa3@example.com", "asa.three@example.com"));
+        Map<String, Object> run;
+        // a plain file where archive/ should be: the server refuses the move, as a full or read-only disk would
+        try (AutoCloseable blocked = TestFiles.blockDirectory(WinningtempSftpServer.inbox.resolve("archive"))) {
+            run = run("incremental");
+        }
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        assertThat((String) run.get("error")).startsWith("the snapshot was applied, but the files are still in the inbox, not moved to archive/: ");
+        assertThat(files("")).containsExactly("wt_users.csv");
+        assertThat(changesOf((String) run.get("id"))).extracting(c -> c.get("entity_id").asText() + " " + c.get("change").asText())
+                .containsExactly("u-3 updated");
+
+        Map<String, Object> next = run("incremental");
+        assertThat(next.get("status")).as(String.valueOf(next.get("error"))).isEqualTo("SUCCEEDED");
+        assertThat(files("")).isEmpty();
+        assertThat(files("archive")).hasSize(archived.size() + 1);
+        assertThat(table("winningtemp_changes")).hasSize(changes + 1);
+    }
+
+    @Test
+    @Order(11)
+    void aRejectedSnapshotWhoseErrorFolderCannotBeWrittenSaysSoAndKeepsItsReport() throws Exception {
+        WinningtempSftpServer.drop("wt_segments.csv", "SegmentName;SegmentID\nSales;\n");
+        Map<String, Object> run;
+        try (AutoCloseable blocked = TestFiles.blockDirectory(WinningtempSftpServer.inbox.resolve("error"))) {
+            run = run("incremental");
+        }
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        String error = (String) run.get("error");
+        assertThat(error).startsWith("snapshot wt_segments.csv REJECTED: nothing was applied; report in the run's notes, winningtemp_reports;")
+                .contains("the report could not be written to error/: ")
+                .contains("the files are still in the inbox, not moved to error/: ")
+                .doesNotContain("report.txt");
+        assertThat(notes(run)).anyMatch(note -> note.contains("line 2: SegmentID: is empty but required"));
+        assertThat(table("winningtemp_reports")).filteredOn(r -> r.get("run_id").asText().equals(run.get("id")))
+                .singleElement().satisfies(r -> assertThat(r.get("report").asText()).contains("line 2: SegmentID: is empty but required"));
+        assertThat(files("")).containsExactly("wt_segments.csv");
+        Files.delete(WinningtempSftpServer.inbox.resolve("wt_segments.csv"));
+    }
+
+    @Test
+    @Order(12)
+    void aFileStillChangingIsLeftAndTheRunSaysSo() throws Exception {
+        Path users = WinningtempSftpServer.inbox.resolve("wt_users.csv");
+        Files.writeString(users, usersDay2());
+        // an upload still in progress: the file changes every half second, longer than the run waits (min-age 10 s + 5 s)
+        java.util.concurrent.ScheduledExecutorService uploader = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        uploader.scheduleAtFixedRate(() -> {
+            try {
+                Files.setLastModifiedTime(users, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Map<String, Object> run;
+        try {
+            run = run("incremental");
+        } finally {
+            uploader.shutdownNow();
+        }
+        assertThat(run.get("status")).isEqualTo("SUCCEEDED");
+        assertThat(notes(run)).singleElement().asString()
+                .matches("wt_users\\.csv: changed [01] s ago, waiting for 10 s \\(hub\\.winningtemp\\.min-age\\); left in the inbox for a later run");
+        assertThat(files("")).containsExactly("wt_users.csv");
+        Files.delete(users);
     }
 }
