@@ -62,6 +62,11 @@ class WinningtempDoneFileTest {
         assertThat(report).contains("APPLIED without its quarantined rows")
                 .contains("wt_users.csv: 1 problem, 1 rows quarantined (dropped)")
                 .contains("line 10: Status: 'Paused' is not one of Active, Inactive");
+        assertThat(HubRuns.table(config.dataDir(), "winningtemp_reports")).singleElement().satisfies(record -> {
+            assertThat(record.get("run_id").asText()).isEqualTo(run.get("id"));
+            assertThat(record.get("verdict").asText()).isEqualTo("APPLIED without its quarantined rows");
+            assertThat(record.get("report").asText()).isEqualTo(report);
+        });
     }
 
     @Test

@@ -236,6 +236,7 @@ class WinningtempPickupTest {
         String report = Files.readString(WinningtempSftpServer.inbox.resolve("error").resolve(newErrors.get(newErrors.size() - 1)));
         assertThat(report).contains("users: 5 of 8 would be removed (62%), more than hub.winningtemp.max-removal-percent=15")
                 .contains("confirm-removals=true");
+        assertThat(notes(held)).anyMatch(note -> note.contains("users: 5 of 8 would be removed (62%)"));
         assertThat(files("error")).hasSize(errors + 2);
         assertThat(table("winningtemp_users")).isEqualTo(usersBefore);
         assertThat(table("winningtemp_changes")).hasSize(changes);
