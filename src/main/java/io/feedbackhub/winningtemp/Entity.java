@@ -1,32 +1,34 @@
 package io.feedbackhub.winningtemp;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * The three kinds of Winningtemp data object, one file each: their record fields (in file column
- * order), the header WT's docs suggest, and their catalog table. Groups come before users (users
- * refer to them), so this order is also the order a snapshot is read and applied in.
+ * The three kinds of Winningtemp data object, one file each: their record fields (in the column
+ * order of their bindy row class), the fields a row must have, and their catalog table. Each field
+ * is found in the file by its configured header name, wherever the column is. Groups come before
+ * users (users refer to them), so this order is also the order a snapshot is read and applied in.
  */
 public enum Entity {
 
-    SEGMENTS("segments", SegmentRow.class, List.of("id", "name"), List.of("Unique ID", "Name")),
-    GROUPS("groups", GroupRow.class, List.of("id", "name", "parent_id"), List.of("Unique ID", "Name", "Parent ID")),
+    SEGMENTS("segments", SegmentRow.class, List.of("id", "name"), Set.of("id", "name")),
+    GROUPS("groups", GroupRow.class, List.of("id", "name", "parent_id"), Set.of("id", "name")),
     USERS("users", UserRow.class,
             List.of("id", "first_name", "last_name", "username", "email", "phone", "title", "birthday", "employed_since",
                     "employed_until", "gender", "groups", "admin_of", "segments", "status", "language"),
-            List.of("Unique ID", "Firstname", "Lastname", "Username", "Email", "Phone", "Title", "Birthday", "EmployedSince",
-                    "EmployedUntil", "Gender", "Group member", "Group admin", "Segment", "Status", "Language"));
+            // Winningtemp's mandatory user fields; "anything else can be sent as empty, or simply not be included"
+            Set.of("id", "first_name", "last_name", "username"));
 
     private final String label;
     private final Class<? extends CsvRow> rowType;
     private final List<String> fields;
-    private final List<String> defaultHeader;
+    private final Set<String> required;
 
-    Entity(String label, Class<? extends CsvRow> rowType, List<String> fields, List<String> defaultHeader) {
+    Entity(String label, Class<? extends CsvRow> rowType, List<String> fields, Set<String> required) {
         this.label = label;
         this.rowType = rowType;
         this.fields = fields;
-        this.defaultHeader = defaultHeader;
+        this.required = required;
     }
 
     public String label() {
@@ -37,13 +39,14 @@ public enum Entity {
         return rowType;
     }
 
-    /** Record field names, in the order of the file's columns. */
+    /** Record field names, in the order of the row class's bindy positions. */
     public List<String> fields() {
         return fields;
     }
 
-    public List<String> defaultHeader() {
-        return defaultHeader;
+    /** Fields whose column must be in the file and whose cell must not be empty. */
+    public boolean required(String field) {
+        return required.contains(field);
     }
 
     public String table() {
@@ -58,12 +61,29 @@ public enum Entity {
         };
     }
 
+    /** The property naming the header of a field's column: {@code hub.winningtemp.users.columns.first-name}. */
+    public String columnKey(String field) {
+        return "hub.winningtemp." + label + ".columns." + field.replace('_', '-');
+    }
+
+    /** The configured header name of each field, in {@link #fields()} order. */
     public List<String> header(WinningtempConfig config) {
-        WinningtempConfig.Columns columns = switch (this) {
-            case USERS -> config.users();
-            case GROUPS -> config.groups();
-            case SEGMENTS -> config.segments();
+        List<String> names = switch (this) {
+            case USERS -> {
+                WinningtempConfig.UserColumns c = config.users().columns();
+                yield List.of(c.id(), c.firstName(), c.lastName(), c.username(), c.email(), c.phone(), c.title(), c.birthday(),
+                        c.employedSince(), c.employedUntil(), c.gender(), c.groups(), c.adminOf(), c.segments(), c.status(),
+                        c.language());
+            }
+            case GROUPS -> {
+                WinningtempConfig.GroupColumns c = config.groups().columns();
+                yield List.of(c.id(), c.name(), c.parentId());
+            }
+            case SEGMENTS -> {
+                WinningtempConfig.SegmentColumns c = config.segments().columns();
+                yield List.of(c.id(), c.name());
+            }
         };
-        return columns.columns().map(names -> names.stream().map(String::trim).toList()).orElse(defaultHeader);
+        return names.stream().map(String::trim).toList();
     }
 }

@@ -24,7 +24,6 @@ final class RowRules {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final Set<String> REQUIRED_USER_FIELDS = Set.of("id", "first_name", "last_name", "username");
     private static final Set<String> DATES = Set.of("birthday", "employed_since", "employed_until");
     private static final Set<String> LISTS = Set.of("groups", "admin_of", "segments");
 
@@ -52,6 +51,11 @@ final class RowRules {
         this.today = today;
     }
 
+    /** The configured header name of a field's column, for the report. */
+    String column(String field) {
+        return header.get(entity.fields().indexOf(field));
+    }
+
     /** The row's record, or null after adding its problems to {@code problems}. */
     ObjectNode record(String[] cells, List<String> problems) {
         ObjectNode record = NODES.objectNode();
@@ -72,8 +76,7 @@ final class RowRules {
                 continue;
             }
             if (value == null) {
-                if (field.equals("id") || (entity == Entity.USERS && REQUIRED_USER_FIELDS.contains(field))
-                        || (entity != Entity.USERS && field.equals("name"))) {
+                if (entity.required(field)) {
                     problems.add(column + ": is empty but required");
                 }
                 record.set(field, LISTS.contains(field) ? NODES.arrayNode() : NODES.nullNode());
@@ -101,11 +104,11 @@ final class RowRules {
         String since = record.path("employed_since").asText(null);
         String until = record.path("employed_until").asText(null);
         if (since != null && until != null && until.compareTo(since) < 0) {
-            problems.add(header.get(9) + ": " + until + " is before " + header.get(8) + " " + since);
+            problems.add(column("employed_until") + ": " + until + " is before " + column("employed_since") + " " + since);
         }
         String birthday = record.path("birthday").asText(null);
         if (birthday != null && LocalDate.parse(birthday).isAfter(today)) {
-            problems.add(header.get(7) + ": " + birthday + " is in the future");
+            problems.add(column("birthday") + ": " + birthday + " is in the future");
         }
     }
 

@@ -119,9 +119,9 @@ final class SnapshotReader {
         List<String> problems = new ArrayList<>(0);
         ObjectNode record = rules.record(row.cells(), problems);
         if (record != null && pass.entity == Entity.USERS) {
-            references(record, "groups", groups, "Group member", problems);
-            references(record, "admin_of", groups, "Group admin", problems);
-            references(record, "segments", segments, "Segment", problems);
+            references(record, "groups", groups, problems);
+            references(record, "admin_of", groups, problems);
+            references(record, "segments", segments, problems);
         }
         if (!problems.isEmpty()) {
             reject(row.line(), problems, row.cells()[0]);
@@ -130,10 +130,10 @@ final class SnapshotReader {
         return record;
     }
 
-    private void references(ObjectNode record, String field, Set<String> known, String what, List<String> problems) {
+    private void references(ObjectNode record, String field, Set<String> known, List<String> problems) {
         for (JsonNode ref : record.path(field)) {
             if (!known.contains(SnapshotIndex.key(ref.asText()))) {
-                problems.add(what + ": '" + SnapshotFile.shorten(ref.asText()) + "' is not in the "
+                problems.add(rules.column(field) + ": '" + SnapshotFile.shorten(ref.asText()) + "' is not in the "
                         + (known == groups ? "groups" : "segments") + " snapshot");
             }
         }
@@ -145,7 +145,7 @@ final class SnapshotReader {
         long idHash = Hash64.of(SnapshotIndex.key(id));
         int earlier = idLines.find(idHash);
         if (earlier >= 0) {
-            reject(line, List.of("Unique ID '" + SnapshotFile.shorten(id) + "' is also on line " + idLines.first(earlier)), null);
+            reject(line, List.of(rules.column("id") + " '" + SnapshotFile.shorten(id) + "' is also on line " + idLines.first(earlier)), null);
             return;
         }
         if (usernameLines != null) {
@@ -153,7 +153,7 @@ final class SnapshotReader {
             long usernameHash = Hash64.of(SnapshotIndex.key(username));
             int other = usernameLines.find(usernameHash);
             if (other >= 0) {
-                reject(line, List.of("Username '" + SnapshotFile.shorten(username) + "' is also on line " + usernameLines.first(other)), id);
+                reject(line, List.of(rules.column("username") + " '" + SnapshotFile.shorten(username) + "' is also on line " + usernameLines.first(other)), id);
                 return;
             }
             usernameLines.add(usernameHash, line, 0);
@@ -260,13 +260,13 @@ final class SnapshotReader {
                 String cycle = String.join(" -> ", members) + " -> " + members.get(0);
                 for (String member : members) {
                     Entry inCycle = byId.get(member);
-                    reject(inCycle.line(), List.of("Parent ID '" + SnapshotFile.shorten(inCycle.record().path("parent_id").asText())
+                    reject(inCycle.line(), List.of(rules.column("parent_id") + " '" + SnapshotFile.shorten(inCycle.record().path("parent_id").asText())
                             + "' makes a cycle: " + cycle), inCycle.record().get("id").asText());
                     bad.add(member);
                 }
                 ok = false;
             } else if (!byId.containsKey(parentKey)) {
-                reject(entry.line(), List.of("Parent ID '" + SnapshotFile.shorten(parent) + "' is not in the groups snapshot"),
+                reject(entry.line(), List.of(rules.column("parent_id") + " '" + SnapshotFile.shorten(parent) + "' is not in the groups snapshot"),
                         entry.record().get("id").asText());
                 ok = false;
             } else {
@@ -274,7 +274,7 @@ final class SnapshotReader {
                 ok = place(parentKey, byId, placed, bad, path, ordered);
                 path.remove(id);
                 if (!ok && !bad.contains(id)) {
-                    reject(entry.line(), List.of("Parent ID '" + SnapshotFile.shorten(parent) + "' is a rejected group"),
+                    reject(entry.line(), List.of(rules.column("parent_id") + " '" + SnapshotFile.shorten(parent) + "' is a rejected group"),
                             entry.record().get("id").asText());
                 }
             }

@@ -19,12 +19,16 @@ public interface WinningtempConfig {
 
     Files files();
 
-    /** Header names of the users file, in file order. */
-    Columns users();
+    /** The header name of each field of the users file (the columns may come in any order). */
+    Users users();
 
-    Columns groups();
+    Groups groups();
 
-    Columns segments();
+    Segments segments();
+
+    /** A header column no field is configured for: {@code false} refuses the file, {@code true} skips the column. */
+    @WithDefault("false")
+    boolean ignoreUnknownColumns();
 
     /** Separates the values of a multi-value cell (group member, group admin, segment). */
     @WithDefault(",")
@@ -91,7 +95,87 @@ public interface WinningtempConfig {
         String segments();
     }
 
-    interface Columns {
-        Optional<List<String>> columns();
+    interface Users {
+        UserColumns columns();
+    }
+
+    /** Defaults: Winningtemp's documented user header. */
+    interface UserColumns {
+        @WithDefault("Unique ID")
+        String id();
+
+        @WithDefault("Firstname")
+        String firstName();
+
+        @WithDefault("Lastname")
+        String lastName();
+
+        @WithDefault("Username")
+        String username();
+
+        @WithDefault("Email")
+        String email();
+
+        @WithDefault("Phone")
+        String phone();
+
+        @WithDefault("Title")
+        String title();
+
+        @WithDefault("Birthday")
+        String birthday();
+
+        @WithDefault("EmployedSince")
+        String employedSince();
+
+        @WithDefault("EmployedUntil")
+        String employedUntil();
+
+        @WithDefault("Gender")
+        String gender();
+
+        @WithDefault("Group member")
+        String groups();
+
+        @WithDefault("Group admin")
+        String adminOf();
+
+        @WithDefault("Segment")
+        String segments();
+
+        @WithDefault("Status")
+        String status();
+
+        @WithDefault("Language")
+        String language();
+    }
+
+    interface Groups {
+        GroupColumns columns();
+    }
+
+    /** Defaults: Winningtemp's own example, {@code Group name;GroupID;Parent groupID}. */
+    interface GroupColumns {
+        @WithDefault("GroupID")
+        String id();
+
+        @WithDefault("Group name")
+        String name();
+
+        @WithDefault("Parent groupID")
+        String parentId();
+    }
+
+    interface Segments {
+        SegmentColumns columns();
+    }
+
+    /** Defaults: Winningtemp's own example, {@code SegmentName;SegmentID}. */
+    interface SegmentColumns {
+        @WithDefault("SegmentID")
+        String id();
+
+        @WithDefault("SegmentName")
+        String name();
     }
 }

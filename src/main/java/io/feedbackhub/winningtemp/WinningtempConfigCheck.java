@@ -3,6 +3,10 @@ package io.feedbackhub.winningtemp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,10 +48,7 @@ public class WinningtempConfigCheck implements ConnectorConfigCheck {
             if (name.isBlank() || name.contains("/") || name.contains("\\")) {
                 problems.add(key, "must be a plain file name, not '" + name + "'");
             }
-            if (entity.header(config).size() != entity.fields().size()) {
-                problems.add("hub.winningtemp." + entity.label() + ".columns", "must name " + entity.fields().size()
-                        + " columns (in file order, for " + String.join(", ", entity.fields()) + "), not " + entity.header(config).size());
-            }
+            checkColumns(entity, problems);
         }
         long distinct = java.util.Arrays.stream(Entity.values()).map(e -> e.fileName(config)).distinct().count();
         if (distinct < Entity.values().length) {
@@ -75,6 +76,27 @@ public class WinningtempConfigCheck implements ConnectorConfigCheck {
         }
         config.doneFile().filter(done -> done.isBlank() || done.contains("/"))
                 .ifPresent(done -> problems.add("hub.winningtemp.done-file", "must be a file name suffix such as .done, not '" + done + "'"));
+    }
+
+    /** Each field has its own header name, one a header line can hold. */
+    private void checkColumns(Entity entity, ConfigProblems problems) {
+        String old = "hub.winningtemp." + entity.label() + ".columns";
+        problems.optional(old).ifPresent(value -> problems.add(old, "is replaced by one key per field, the columns being found by"
+                + " name in any order: " + entity.columnKey(entity.fields().get(0)) + "=<header name>, and so on for "
+                + String.join(", ", entity.fields().stream().skip(1).map(f -> f.replace('_', '-')).toList())));
+        List<String> header = entity.header(config);
+        Map<String, String> keyOf = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String key = entity.columnKey(entity.fields().get(i));
+            String name = header.get(i);
+            if (name.isEmpty() || name.contains(";") || name.contains("\"")) {
+                problems.add(key, "must be a header name without ';' or '\"', not '" + name + "'");
+            }
+            String other = keyOf.putIfAbsent(name.toLowerCase(Locale.ROOT), key);
+            if (other != null) {
+                problems.add(key, "names the same column as " + other + " ('" + name + "'): each field needs its own column");
+            }
+        }
     }
 
     private static void readable(String key, Optional<Path> file, String why, ConfigProblems problems) {

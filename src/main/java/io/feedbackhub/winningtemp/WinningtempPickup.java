@@ -72,6 +72,15 @@ public class WinningtempPickup implements AggregationStrategy {
     @Inject
     SnapshotStore store;
 
+    @Inject
+    WinningtempSftp sftp;
+
+    @Inject
+    WinningtempMoves moves;
+
+    @Inject
+    WinningtempReadLock readLock;
+
     /** What one run has picked up and found out. */
     static final class Snapshot {
         final List<PickedFile> files = new ArrayList<>();
@@ -80,7 +89,16 @@ public class WinningtempPickup implements AggregationStrategy {
         final List<SnapshotReader.Pass> passes = new ArrayList<>();
         SnapshotApply apply;
         boolean fromHeld;
+        /** Why the run failed, as its doCatch caught it (a failing step inside the doCatch catches its own). */
+        Exception failure;
+        /** Where the report could not be written, and why. */
+        final List<String> unwritten = new ArrayList<>();
+        boolean notInFolder;
     }
+
+    /** Lines of a report kept in the run's notes; the whole report is in {@link #REPORTS}. */
+    static final int NOTE_LINES = 40;
+    static final String REPORTS = "winningtemp_reports";
 
     private String lastStamp = "";
 
@@ -88,6 +106,10 @@ public class WinningtempPickup implements AggregationStrategy {
         exchange.setProperty(STAMP, nextStamp());
         exchange.setProperty(SNAPSHOT, new Snapshot());
         store.createDir();
+        // files an earlier run gave up on were told to that run
+        readLock.takeLeft();
+        exchange.setProperty(WinningtempSftp.INBOX, sftp.inboxPath());
+        moves.watch(exchange);
     }
 
     /**
@@ -123,6 +145,7 @@ public class WinningtempPickup implements AggregationStrategy {
      */
     public void check(Exchange exchange) throws IOException {
         Snapshot snapshot = snapshot(exchange);
+        readLock.takeLeft().forEach(left -> runs.note(exchange, left));
         boolean confirm = config.confirmRemovals() || "true".equalsIgnoreCase(option(exchange, CONFIRM_OPTION));
         if (snapshot.files.isEmpty() && confirm) {
             for (Path held : store.heldFiles()) {
@@ -175,7 +198,7 @@ public class WinningtempPickup implements AggregationStrategy {
                 groups = groups != null ? groups : idsOf(snapshot, Entity.GROUPS);
                 segments = segments != null ? segments : idsOf(snapshot, Entity.SEGMENTS);
             }
-            SnapshotFile csv = new SnapshotFile(camel, file.entity(), file.entity().header(config), config.maxFieldLength());
+            SnapshotFile csv = new SnapshotFile(camel, file.entity(), config);
             SnapshotReader reader = new SnapshotReader(json, csv, new RowRules(file.entity(), config, today), snapshot.report,
                     quarantine, pass, groups, segments, config.statuses().get(0).trim());
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file.local()), 64 * 1024)) {
@@ -277,26 +300,82 @@ public class WinningtempPickup implements AggregationStrategy {
         });
     }
 
-    /** The report beside each file of a rejected run, for error/. */
-    public List<Message> reports(Exchange exchange) {
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String text = failure instanceof SnapshotRejected rejected ? rejected.getMessage()
-                : "winningtemp snapshot FAILED: the tables and the accepted snapshot are unchanged, no change was published"
-                        + " (drop the files again to apply them)\n" + describe(failure) + "\n";
-        return reports(exchange, text);
+    /** The first step of a failed run's doCatch: what failed, before any later step's failure takes its place. */
+    public void failed(Exchange exchange) {
+        snapshot(exchange).failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
-    /** With quarantine-bad-rows: the report of the dropped rows, beside each archived file. */
-    public List<Message> quarantineReports(Exchange exchange) {
-        Snapshot snapshot = snapshot(exchange);
+    /**
+     * The run's report: why it failed (a rejected or held snapshot's problems, file by file), or
+     * with quarantine-bad-rows the rows it dropped; null when there is nothing to report.
+     */
+    private static String reportText(Snapshot snapshot) {
+        if (snapshot.files.isEmpty()) {
+            return null;
+        }
+        if (snapshot.failure != null) {
+            return snapshot.failure instanceof SnapshotRejected rejected ? rejected.getMessage()
+                    : "winningtemp snapshot FAILED: the tables and the accepted snapshot are unchanged, no change was published"
+                            + " (drop the files again to apply them)\n" + describe(snapshot.failure) + "\n";
+        }
         boolean dropped = snapshot.files.stream().anyMatch(file -> snapshot.report.hasProblems(file.name()));
-        return dropped ? reports(exchange, snapshot.report.text("APPLIED without its quarantined rows")) : List.of();
+        return dropped ? snapshot.report.text("APPLIED without its quarantined rows") : null;
     }
 
-    private List<Message> reports(Exchange exchange, String text) {
+    public boolean hasReport(Exchange exchange) {
+        return reportText(snapshot(exchange)) != null;
+    }
+
+    /**
+     * The report into the hub itself, whatever becomes of the files: its first lines as a note of
+     * the run, the whole of it as a record of {@value #REPORTS} (appended at once, so a failed run
+     * keeps it too; id: the run's id).
+     */
+    public void reportRecord(Exchange exchange) {
         Snapshot snapshot = snapshot(exchange);
+        String text = reportText(snapshot);
+        String runId = exchange.getProperty(ConnectorRuns.RUN_ID, String.class);
+        List<String> lines = text.lines().toList();
+        runs.note(exchange, "report: " + String.join("\n", lines.subList(0, Math.min(NOTE_LINES, lines.size())))
+                + (lines.size() > NOTE_LINES ? "\n... " + (lines.size() - NOTE_LINES) + " more lines in " + REPORTS + " (id " + runId + ")" : ""));
+        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("id", runId);
+        record.put("run_id", runId);
+        record.put("stamp", exchange.getProperty(STAMP));
+        record.put("files", snapshot.files.stream().map(PickedFile::name).toList());
+        record.put("verdict", lines.get(0).replace("winningtemp snapshot ", ""));
+        record.put("report", text);
+        Message message = exchange.getMessage();
+        message.setHeader(Catalog.TABLE, REPORTS);
+        message.setHeader(Catalog.TABLE_MODE, "append");
+        message.setHeader(Catalog.KEY_FIELD, "id");
+        message.setBody(record);
+    }
+
+    /** The report could not go into {@value #REPORTS}: said in the run's result, the run goes on. */
+    public void reportNotInCatalog(Exchange exchange) {
+        notWritten(exchange, REPORTS);
+    }
+
+    /** The report could not be written beside the files (error/ or archive/): said in the run's result, the run goes on. */
+    public void reportNotInFolder(Exchange exchange) {
+        snapshot(exchange).notInFolder = true;
+        notWritten(exchange, snapshot(exchange).failure != null ? WinningtempSftp.ERROR + "/" : WinningtempSftp.ARCHIVE + "/");
+    }
+
+    private void notWritten(Exchange exchange, String where) {
+        Exception why = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String note = "the report could not be written to " + where + ": " + describe(why);
+        snapshot(exchange).unwritten.add(note);
+        runs.note(exchange, note);
+    }
+
+    /** The report beside each file, for error/ (a failed run) or archive/ (quarantined rows). */
+    public List<Message> reports(Exchange exchange) {
+        Snapshot snapshot = snapshot(exchange);
+        String text = reportText(snapshot);
         List<Message> reports = new ArrayList<>();
-        if (snapshot == null || snapshot.fromHeld) {
+        if (text == null || snapshot.fromHeld) {
             return reports;
         }
         for (PickedFile file : snapshot.files) {
@@ -308,14 +387,19 @@ public class WinningtempPickup implements AggregationStrategy {
         return reports;
     }
 
-    /** Ends a failed run with a short error: the report, which may quote personal data, stays in error/. */
+    /**
+     * Ends a failed run with a short error that says where its report is: the report, which may
+     * quote personal data, is in the run's notes, {@value #REPORTS} and error/, not in the error.
+     */
     public void fail(Exchange exchange) throws Exception {
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Snapshot snapshot = snapshot(exchange);
-        if (failure instanceof SnapshotRejected && snapshot != null) {
-            String where = snapshot.fromHeld ? " (held files)" : ", see error/" + exchange.getProperty(STAMP) + "-<file>.report.txt";
+        Exception failure = snapshot.failure;
+        if (failure instanceof SnapshotRejected) {
+            boolean inFolder = !snapshot.fromHeld && !snapshot.notInFolder;
             String verdict = failure.getMessage().lines().findFirst().orElse("").replace("winningtemp snapshot ", "");
-            throw new SnapshotRejected("snapshot " + names(snapshot) + " " + verdict + where);
+            throw new SnapshotRejected("snapshot " + names(snapshot) + " " + verdict + (snapshot.fromHeld ? " (held files)" : "")
+                    + "; report in the run's notes, " + REPORTS + (inFolder ? " and error/" + exchange.getProperty(STAMP) + "-<file>.report.txt" : "")
+                    + snapshot.unwritten.stream().map(note -> "; " + note).collect(java.util.stream.Collectors.joining()));
         }
         throw failure != null ? failure : new IllegalStateException("winningtemp run failed");
     }

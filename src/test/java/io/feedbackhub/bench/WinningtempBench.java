@@ -147,9 +147,9 @@ public final class WinningtempBench {
 
     private static void writeSegments(Path file) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write("Unique ID;Name\n");
+            out.write("SegmentName;SegmentID\n");
             for (int s = 0; s < SEGMENTS; s++) {
-                out.write("s-" + s + ";Segment " + s + "\n");
+                out.write("Segment " + s + ";s-" + s + "\n");
             }
         }
     }
@@ -157,9 +157,9 @@ public final class WinningtempBench {
     /** A tree: g-0 is the root, g-i's parent is g-(i/10). */
     private void writeGroups(Path file) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write("Unique ID;Name;Parent ID\n");
+            out.write("Group name;GroupID;Parent groupID\n");
             for (int g = 0; g < groups; g++) {
-                out.write("g-" + g + ";Group " + g + ";" + (g == 0 ? "" : "g-" + g / 10) + "\n");
+                out.write("Group " + g + ";g-" + g + ";" + (g == 0 ? "" : "g-" + g / 10) + "\n");
             }
         }
     }

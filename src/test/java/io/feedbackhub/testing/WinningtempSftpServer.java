@@ -2,36 +2,58 @@ package io.feedbackhub.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.CopyOption;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A real SFTP server (Apache MINA SSHD) for the winningtemp connector: key login only for user
- * {@code hub}, its host key in a known_hosts file the hub is given, the inbox {@code inbox/} under a
- * temporary root. Tests drop files with {@link #drop}.
+ * A real SFTP server (Apache MINA SSHD) for the winningtemp connector, laid out as OpenSSH's
+ * {@code internal-sftp} with a {@code ChrootDirectory} has it: key login only for user {@code hub},
+ * its host key in a known_hosts file the hub is given; the session starts in {@code /home/hub}, not
+ * in {@code /}; absolute paths are visible, but only {@code /home/hub} and {@code /upload} are
+ * writable (a chroot directory belongs to root). The inbox is the hub's default, the login
+ * directory, unless a subclass names another in {@link #directory()}. Tests drop files with {@link #drop}.
  */
 public class WinningtempSftpServer implements QuarkusTestResourceLifecycleManager {
 
     public static final String USER = "hub";
+    /** The login's start directory, as the SFTP client sees it. */
+    public static final String HOME = "/home/hub";
+    /** The server's "/" on the local disk. */
     public static Path root;
+    /** The inbox on the local disk. */
     public static Path inbox;
     public static Path knownHosts;
     public static String trustedKnownHosts;
@@ -42,7 +64,10 @@ public class WinningtempSftpServer implements QuarkusTestResourceLifecycleManage
     public Map<String, String> start() {
         try {
             root = Files.createTempDirectory("wt-sftp-");
-            inbox = Files.createDirectories(root.resolve("inbox"));
+            Path home = Files.createDirectories(root.resolve(HOME.substring(1)));
+            Files.createDirectories(root.resolve("upload"));
+            String directory = directory();
+            inbox = Files.createDirectories(directory.startsWith("/") ? root.resolve(directory.substring(1)) : home.resolve(directory));
             keys = Files.createTempDirectory("wt-keys-");
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -60,7 +85,7 @@ public class WinningtempSftpServer implements QuarkusTestResourceLifecycleManage
             server.setPasswordAuthenticator(null);
             server.setKeyboardInteractiveAuthenticator(null);
             server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && KeyUtils.compareKeys(key, userKey.getPublic()));
-            server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+            server.setSubsystemFactories(List.of(new OpenSshLikeSftp()));
             server.setFileSystemFactory(new VirtualFileSystemFactory(root));
             server.start();
 
@@ -76,7 +101,9 @@ public class WinningtempSftpServer implements QuarkusTestResourceLifecycleManage
             config.put("hub.winningtemp.sftp.username", USER);
             config.put("hub.winningtemp.sftp.private-key-file", privateKey.toString());
             config.put("hub.winningtemp.sftp.known-hosts-file", knownHosts.toString());
-            config.put("hub.winningtemp.sftp.directory", "inbox");
+            if (!directory.equals(".")) {
+                config.put("hub.winningtemp.sftp.directory", directory);
+            }
             config.put("hub.winningtemp.min-age", "10s");
             return config;
         } catch (IOException e) {
@@ -84,6 +111,11 @@ public class WinningtempSftpServer implements QuarkusTestResourceLifecycleManage
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the SFTP server", e);
         }
+    }
+
+    /** The inbox the hub is given: "." (the default) is the login directory. */
+    protected String directory() {
+        return ".";
     }
 
     /** Puts a file in the inbox as a finished upload: written an hour ago. */
@@ -112,6 +144,67 @@ public class WinningtempSftpServer implements QuarkusTestResourceLifecycleManage
         } finally {
             TestFiles.deleteTree(root);
             TestFiles.deleteTree(keys);
+        }
+    }
+
+    /**
+     * The SFTP subsystem as OpenSSH runs it: relative paths start from {@link #HOME} (SSHD would start
+     * from its file system's root), and writes outside the writable folders are refused.
+     */
+    private static final class OpenSshLikeSftp extends SftpSubsystemFactory {
+
+        OpenSshLikeSftp() {
+            setFileSystemAccessor(new ReadOnlyOutsideHome());
+        }
+
+        @Override
+        public Command createSubsystem(ChannelSession channel) throws IOException {
+            return new SftpSubsystem(channel, this) {
+                @Override
+                public void setFileSystem(FileSystem fileSystem) {
+                    super.setFileSystem(fileSystem);
+                    defaultDir = fileSystem.getPath(HOME);
+                }
+            };
+        }
+    }
+
+    /** The chroot directory and its folders belong to root: the login may write only in its home and in /upload. */
+    private static final class ReadOnlyOutsideHome implements SftpFileSystemAccessor {
+
+        private static void writable(Path path) throws AccessDeniedException {
+            Path absolute = path.toAbsolutePath().normalize();
+            if (!absolute.startsWith(absolute.getFileSystem().getPath(HOME)) && !absolute.startsWith(absolute.getFileSystem().getPath("/upload"))) {
+                throw new AccessDeniedException(absolute.toString(), null, "Permission denied");
+            }
+        }
+
+        @Override
+        public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle handle, Path file, String handleId,
+                Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+            if (options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND)) {
+                writable(file);
+            }
+            return SftpFileSystemAccessor.super.openFile(subsystem, handle, file, handleId, options, attrs);
+        }
+
+        @Override
+        public void createDirectory(SftpSubsystemProxy subsystem, Path path) throws IOException {
+            writable(path);
+            SftpFileSystemAccessor.super.createDirectory(subsystem, path);
+        }
+
+        @Override
+        public void renameFile(SftpSubsystemProxy subsystem, Path oldPath, Path newPath, Collection<CopyOption> opts) throws IOException {
+            writable(oldPath);
+            writable(newPath);
+            SftpFileSystemAccessor.super.renameFile(subsystem, oldPath, newPath, opts);
+        }
+
+        @Override
+        public void removeFile(SftpSubsystemProxy subsystem, Path path, boolean isDirectory) throws IOException {
+            writable(path);
+            SftpFileSystemAccessor.super.removeFile(subsystem, path, isDirectory);
         }
     }
 }

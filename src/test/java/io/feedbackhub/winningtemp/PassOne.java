@@ -82,7 +82,7 @@ public final class PassOne {
         SnapshotReader.Pass pass = new SnapshotReader.Pass(entity, entity.fileName(config), dir.resolve(entity.label() + ".next"),
                 SnapshotIndex.load(dir.resolve(entity.label() + ".jsonl"), json));
         SnapshotReport report = new SnapshotReport();
-        SnapshotReader reader = new SnapshotReader(json, new SnapshotFile(camel, entity, entity.header(config), config.maxFieldLength()),
+        SnapshotReader reader = new SnapshotReader(json, new SnapshotFile(camel, entity, config),
                 new RowRules(entity, config, today), report, config.quarantineBadRows(), pass, groups, segments,
                 config.statuses().get(0));
         String structural = null;

@@ -62,12 +62,17 @@ class WinningtempDoneFileTest {
         assertThat(report).contains("APPLIED without its quarantined rows")
                 .contains("wt_users.csv: 1 problem, 1 rows quarantined (dropped)")
                 .contains("line 10: Status: 'Paused' is not one of Active, Inactive");
+        assertThat(HubRuns.table(config.dataDir(), "winningtemp_reports")).singleElement().satisfies(record -> {
+            assertThat(record.get("run_id").asText()).isEqualTo(run.get("id"));
+            assertThat(record.get("verdict").asText()).isEqualTo("APPLIED without its quarantined rows");
+            assertThat(record.get("report").asText()).isEqualTo(report);
+        });
     }
 
     @Test
     @Order(3)
     void aRejectedFileTakesItsDoneFileAlong() throws Exception {
-        WinningtempSftpServer.drop("wt_segments.csv", "Unique ID,Name\ns-1,Sales\n");
+        WinningtempSftpServer.drop("wt_segments.csv", "SegmentName,SegmentID\nSales,s-1\n");
         WinningtempSftpServer.drop("wt_segments.csv.done", "");
         Map<String, Object> run = HubRuns.runToEnd("winningtemp", "incremental");
         assertThat(run.get("status")).isEqualTo("FAILED");

@@ -42,9 +42,10 @@ class WinningtempPickupTest {
 
     static final String USERS_HEADER = "Unique ID;Firstname;Lastname;Username;Email;Phone;Title;Birthday;EmployedSince;"
             + "EmployedUntil;Gender;Group member;Group admin;Segment;Status;Language";
-    static final String SEGMENTS = "Unique ID;Name\ns-sales;Sales\ns-tech;Tech\n";
-    static final String GROUPS_DAY_1 = "Unique ID;Name;Parent ID\ng-eng;Engineering;g-root\ng-root;Acme;\ng-sales;Sales;g-root\n";
-    static final String GROUPS_DAY_2 = GROUPS_DAY_1 + "g-ops;Operations;g-eng\n";
+    /** Groups and segments as in Winningtemp's own examples: the name first. */
+    static final String SEGMENTS = "SegmentName;SegmentID\nSales;s-sales\nTech;s-tech\n";
+    static final String GROUPS_DAY_1 = "Group name;GroupID;Parent groupID\nEngineering;g-eng;g-root\nAcme;g-root;\nSales;g-sales;g-root\n";
+    static final String GROUPS_DAY_2 = GROUPS_DAY_1 + "Operations;g-ops;g-eng\n";
 
     @Inject
     HubConfig config;
@@ -101,6 +102,11 @@ class WinningtempPickupTest {
         return HubRuns.runToEnd("winningtemp", mode);
     }
 
+    @SuppressWarnings("unchecked")
+    static List<String> notes(Map<String, Object> run) {
+        return (List<String>) run.get("notes");
+    }
+
     @Test
     @Order(1)
     void dayOneBecomesTheTablesAndCreatedChanges() throws Exception {
@@ -108,9 +114,11 @@ class WinningtempPickupTest {
         Map<String, Object> run = run("incremental");
         assertThat(run.get("status")).as(String.valueOf(run.get("error"))).isEqualTo("SUCCEEDED");
 
-        assertThat(HubRuns.ids(table("winningtemp_segments"))).containsExactly("s-sales", "s-tech");
-        // parents before children, whatever the file's order
-        assertThat(HubRuns.ids(table("winningtemp_groups"))).containsExactly("g-root", "g-eng", "g-sales");
+        assertThat(table("winningtemp_segments")).extracting(s -> s.get("id").asText() + "=" + s.get("name").asText())
+                .containsExactly("s-sales=Sales", "s-tech=Tech");
+        // parents before children, whatever the file's order; each field from its column, found by name
+        assertThat(table("winningtemp_groups")).extracting(g -> g.get("id").asText() + "=" + g.get("name").asText() + "<"
+                + g.get("parent_id").asText()).containsExactly("g-root=Acme<null", "g-eng=Engineering<g-root", "g-sales=Sales<g-root");
         List<JsonNode> users = table("winningtemp_users");
         assertThat(HubRuns.ids(users)).containsExactly("u-1", "u-2", "u-3", "u-4", "u-5", "u-6", "u-7", "u-8");
         JsonNode first = users.get(0);
@@ -185,7 +193,7 @@ class WinningtempPickupTest {
         System.arraycopy(good, 0, users, 0, good.length);
         System.arraycopy(bad, 0, users, good.length, bad.length);
         WinningtempSftpServer.drop("wt_segments.csv", SEGMENTS);
-        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2 + "g-x;Loop;g-y\ng-y;Loop back;g-x\n");
+        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2 + "Loop;g-x;g-y\nLoop back;g-y;g-x\n");
         WinningtempSftpServer.drop("wt_users.csv", users);
 
         Map<String, Object> run = run("incremental");
@@ -197,9 +205,15 @@ class WinningtempPickupTest {
         assertThat(errors).hasSize(6);
         String report = Files.readString(WinningtempSftpServer.inbox.resolve("error")
                 .resolve(errors.stream().filter(n -> n.endsWith("wt_users.csv.report.txt")).findFirst().orElseThrow()));
-        assertThat(report).contains("wt_groups.csv: 2 problems").contains("line 6: Parent ID 'g-y' makes a cycle")
-                .contains("line 7: Parent ID 'g-x' makes a cycle");
+        assertThat(report).contains("wt_groups.csv: 2 problems").contains("line 6: Parent groupID 'g-y' makes a cycle")
+                .contains("line 7: Parent groupID 'g-x' makes a cycle");
         assertThat(report).contains("wt_users.csv: 1 problem").contains("line 10: bytes that are not UTF-8");
+        // the report is in the hub too: the run's result and the reports table
+        assertThat(notes(run)).anyMatch(note -> note.contains("line 6: Parent groupID 'g-y' makes a cycle"));
+        JsonNode record = table("winningtemp_reports").stream().filter(r -> r.get("run_id").asText().equals(run.get("id")))
+                .findFirst().orElseThrow();
+        assertThat(record.get("report").asText()).isEqualTo(report);
+        assertThat(record.get("verdict").asText()).isEqualTo("REJECTED: nothing was applied");
 
         assertThat(table("winningtemp_users")).isEqualTo(usersBefore);
         assertThat(table("winningtemp_changes")).hasSize(changes);
@@ -222,6 +236,7 @@ class WinningtempPickupTest {
         String report = Files.readString(WinningtempSftpServer.inbox.resolve("error").resolve(newErrors.get(newErrors.size() - 1)));
         assertThat(report).contains("users: 5 of 8 would be removed (62%), more than hub.winningtemp.max-removal-percent=15")
                 .contains("confirm-removals=true");
+        assertThat(notes(held)).anyMatch(note -> note.contains("users: 5 of 8 would be removed (62%)"));
         assertThat(files("error")).hasSize(errors + 2);
         assertThat(table("winningtemp_users")).isEqualTo(usersBefore);
         assertThat(table("winningtemp_changes")).hasSize(changes);
@@ -311,7 +326,7 @@ class WinningtempPickupTest {
     void groupsThatComeWithoutUsersCannotRemoveAGroupTheUsersStillBelongTo() throws Exception {
         List<JsonNode> groupsBefore = table("winningtemp_groups");
         // g-sales goes, but u-1 of the accepted users is still a member; confirmed, so the guard lets it by
-        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2.replace("g-sales;Sales;g-root\n", ""));
+        WinningtempSftpServer.drop("wt_groups.csv", GROUPS_DAY_2.replace("Sales;g-sales;g-root\n", ""));
         String runId = Management.request().queryParam("mode", "full").queryParam("confirm-removals", "true")
                 .post("/hub/connectors/winningtemp/run").then().statusCode(202).extract().path("runId");
         Map<String, Object> run = HubRuns.awaitEnd("winningtemp", runId);
@@ -320,5 +335,79 @@ class WinningtempPickupTest {
         String report = Files.readString(WinningtempSftpServer.inbox.resolve("error").resolve(files("error").stream()
                 .filter(n -> n.endsWith("wt_groups.csv.report.txt")).sorted().reduce((a, b) -> b).orElseThrow()));
         assertThat(report).contains("user 'u-1' groups 'g-sales'");
+    }
+
+    @Test
+    @Order(10)
+    void aFailedMoveToArchiveFailsTheRunAndTheNextRunArchivesTheFiles() throws Exception {
+        int changes = table("winningtemp_changes").size();
+        List<String> archived = files("archive");
+        // the accepted users are u-1, u-2 and u-3 (since the confirmed removal): u-3 changes
+        WinningtempSftpServer.drop("wt_users.csv", usersDay2().lines().limit(4).reduce("", (a, b) -> a + b + "\n")
+                .replace("asa3@example.com", "asa.three@example.com"));
+        Map<String, Object> run;
+        // a plain file where archive/ should be: the server refuses the move, as a full or read-only disk would
+        try (AutoCloseable blocked = TestFiles.blockDirectory(WinningtempSftpServer.inbox.resolve("archive"))) {
+            run = run("incremental");
+        }
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        assertThat((String) run.get("error")).startsWith("the snapshot was applied, but the files are still in the inbox, not moved to archive/: ");
+        assertThat(files("")).containsExactly("wt_users.csv");
+        assertThat(changesOf((String) run.get("id"))).extracting(c -> c.get("entity_id").asText() + " " + c.get("change").asText())
+                .containsExactly("u-3 updated");
+
+        Map<String, Object> next = run("incremental");
+        assertThat(next.get("status")).as(String.valueOf(next.get("error"))).isEqualTo("SUCCEEDED");
+        assertThat(files("")).isEmpty();
+        assertThat(files("archive")).hasSize(archived.size() + 1);
+        assertThat(table("winningtemp_changes")).hasSize(changes + 1);
+    }
+
+    @Test
+    @Order(11)
+    void aRejectedSnapshotWhoseErrorFolderCannotBeWrittenSaysSoAndKeepsItsReport() throws Exception {
+        WinningtempSftpServer.drop("wt_segments.csv", "SegmentName;SegmentID\nSales;\n");
+        Map<String, Object> run;
+        try (AutoCloseable blocked = TestFiles.blockDirectory(WinningtempSftpServer.inbox.resolve("error"))) {
+            run = run("incremental");
+        }
+        assertThat(run.get("status")).isEqualTo("FAILED");
+        String error = (String) run.get("error");
+        assertThat(error).startsWith("snapshot wt_segments.csv REJECTED: nothing was applied; report in the run's notes, winningtemp_reports;")
+                .contains("the report could not be written to error/: ")
+                .contains("the files are still in the inbox, not moved to error/: ")
+                .doesNotContain("report.txt");
+        assertThat(notes(run)).anyMatch(note -> note.contains("line 2: SegmentID: is empty but required"));
+        assertThat(table("winningtemp_reports")).filteredOn(r -> r.get("run_id").asText().equals(run.get("id")))
+                .singleElement().satisfies(r -> assertThat(r.get("report").asText()).contains("line 2: SegmentID: is empty but required"));
+        assertThat(files("")).containsExactly("wt_segments.csv");
+        Files.delete(WinningtempSftpServer.inbox.resolve("wt_segments.csv"));
+    }
+
+    @Test
+    @Order(12)
+    void aFileStillChangingIsLeftAndTheRunSaysSo() throws Exception {
+        Path users = WinningtempSftpServer.inbox.resolve("wt_users.csv");
+        Files.writeString(users, usersDay2());
+        // an upload still in progress: the file changes every half second, longer than the run waits (min-age 10 s + 5 s)
+        java.util.concurrent.ScheduledExecutorService uploader = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        uploader.scheduleAtFixedRate(() -> {
+            try {
+                Files.setLastModifiedTime(users, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Map<String, Object> run;
+        try {
+            run = run("incremental");
+        } finally {
+            uploader.shutdownNow();
+        }
+        assertThat(run.get("status")).isEqualTo("SUCCEEDED");
+        assertThat(notes(run)).singleElement().asString()
+                .matches("wt_users\\.csv: changed [01] s ago, waiting for 10 s \\(hub\\.winningtemp\\.min-age\\); left in the inbox for a later run");
+        assertThat(files("")).containsExactly("wt_users.csv");
+        Files.delete(users);
     }
 }
