@@ -102,7 +102,12 @@ public class RunLog {
                     run.mode().label(), run.records(), run.requests());
         }
         for (String note : run.notes()) {
-            LOG.warnf("run %s of %s: %s", run.id(), connector, secrets.mask(note));
+            // only a note's first line: the lines below it (a report's rows) may quote personal data,
+            // which the management API shows but the log must not keep
+            List<String> lines = note.lines().toList();
+            LOG.warnf("run %s of %s: %s%s", run.id(), connector, secrets.mask(lines.isEmpty() ? "" : lines.get(0)),
+                    lines.size() > 1 ? " (" + (lines.size() - 1) + (lines.size() == 2 ? " more line" : " more lines") + " in the run's notes, /hub/connectors/"
+                            + connector + ")" : "");
         }
     }
 
