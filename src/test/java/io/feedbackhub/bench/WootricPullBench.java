@@ -31,18 +31,23 @@ import io.feedbackhub.testing.fake.FakeWootric;
 /**
  * {@code bench/wootric-pull}: the packaged hub pulls 50,000 end users and 50,000 responses from a
  * {@link FakeWootric} (one full run, then one incremental run) and this prints records/s, API
- * requests per 1,000 records (token calls apart), the hub's peak heap and CPU time.
+ * requests per 1,000 records (token calls apart), the hub's peak heap and CPU time. With
+ * {@code bench.failureRate} set, one more full run follows with the fake answering that share of
+ * requests 500 at random places, compared with the clean full run's requests (issue 11: at most
+ * 1.07 times).
  *
  * <p>A plain main, not a test: the normal suite never runs it. Started by {@code bench/wootric-pull/run},
  * with the working directory holding {@code target/quarkus-app}, {@code routes/} and
- * {@code src/test/resources/routes/} (what {@link HubProcess} expects). Exit code 1 when a run fails
- * or the catalog does not hold every record exactly once.
+ * {@code src/test/resources/routes/} (what {@link HubProcess} expects). Exit code 1 when a run fails,
+ * the catalog does not hold every record exactly once, or the run through 500s needs more than 1.07
+ * times the clean run's requests.
  *
  * <p>Settings (system properties): {@code bench.endUsers}, {@code bench.responses} (50000 each),
  * {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the hub, default {@code -Xmx512m}),
  * {@code bench.dataDir} (a fresh temporary directory), {@code bench.runTimeoutMinutes} (30),
  * {@code bench.requestLog} (a file to write every request the fake saw to; none), {@code bench.crowd}
- * (end users sharing one updated_at second; 2000).
+ * (end users sharing one updated_at second; 2000), {@code bench.failureRate} (share of requests the
+ * fake answers 500 in the extra full run; 0 = no such run).
  */
 public final class WootricPullBench {
 
@@ -50,6 +55,8 @@ public final class WootricPullBench {
     private static final long START = LocalDate.parse("2024-01-01").atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     private static final long DAY = 86_400;
     private static final double TARGET_REQUESTS_PER_1000 = 21.0;
+    /** Issue 11: a full run through random 500s needs at most this many times a clean run's requests. */
+    private static final double TARGET_FAULTY_RATIO = 1.07;
     private static final String HEAP = "/q/jolokia/read/java.lang:type=Memory/HeapMemoryUsage";
     private static final String HEAP_AFTER_GC = "/q/jolokia/read/java.lang:type=MemoryPool,name=*/CollectionUsage";
     private static final String GC = "/q/jolokia/read/java.lang:type=GarbageCollector,name=*";
@@ -59,6 +66,7 @@ public final class WootricPullBench {
     private final int responses = Integer.getInteger("bench.responses", 50_000);
     private final String hubJavaOptions = System.getProperty("bench.hubJavaOptions", "-Xmx512m");
     private final Duration runTimeout = Duration.ofMinutes(Long.getLong("bench.runTimeoutMinutes", 30));
+    private final double failureRate = Double.parseDouble(System.getProperty("bench.failureRate", "0"));
     /** Everything seeded ends here, a little before the first run starts. */
     private final long now = Instant.now().getEpochSecond() - 120;
     private final Random random = new Random(20240101);
@@ -72,6 +80,9 @@ public final class WootricPullBench {
         Path data = System.getProperty("bench.dataDir") != null ? Path.of(System.getProperty("bench.dataDir"))
                 : Files.createTempDirectory("wootric-pull-bench");
         Files.createDirectories(data);
+        if (!(failureRate >= 0 && failureRate < 1)) {
+            throw new BenchFailure("bench.failureRate must be in [0, 1): " + failureRate);
+        }
         System.out.printf(Locale.ROOT, "feedback-hub wootric-pull bench: %,d end users + %,d responses, hub JAVA_TOOL_OPTIONS=%s%n",
                 endUsers, responses, hubJavaOptions);
         System.out.printf(Locale.ROOT, "java %s, %d cpus, load average %.2f, data dir %s%n", System.getProperty("java.version"),
@@ -115,6 +126,23 @@ public final class WootricPullBench {
                 checkCatalog(data, "wootric_responses", responseIds);
                 String liveAfter = heapAfterGc(hub);
                 String gcs = gcSummary(hub);
+                // printed before the run through 500s, so a failure there still leaves the clean figures
+                print(full, incremental, liveAfter, gcs);
+                cpuShare(full);
+                Result faulty = null;
+                int served500 = 0;
+                if (failureRate > 0) {
+                    TimeUnit.MILLISECONDS.sleep(1100);
+                    int served0 = fake.served500.get();
+                    fake.failureRate = failureRate;
+                    System.out.printf(Locale.ROOT, "%nfull run again, the fake answering %.1f %% of /v1 requests 500 (seed %d)%n",
+                            failureRate * 100, fake.seed);
+                    faulty = measure(hub, fake, "full");
+                    served500 = fake.served500.get() - served0;
+                    checkCatalog(data, "wootric_end_users", userIds);
+                    checkCatalog(data, "wootric_responses", responseIds);
+                    System.out.println("catalog check after the run through 500s: every id once");
+                }
                 hub.stop();
 
                 if (System.getProperty("bench.requestLog") != null) {
@@ -123,8 +151,9 @@ public final class WootricPullBench {
                                 fake.requestLines.stream().map(l -> URLDecoder.decode(l, StandardCharsets.UTF_8)).toList());
                     }
                 }
-                print(full, incremental, liveAfter, gcs);
-                cpuShare(full);
+                if (faulty != null) {
+                    printFaulty(full, faulty, served500, fake.seed);
+                }
             }
         }
     }
@@ -428,6 +457,25 @@ public final class WootricPullBench {
                 full.perThousand() <= TARGET_REQUESTS_PER_1000 ? "PASS" : "MISS");
         if (full.hubRequests != full.apiRequests || incremental.hubRequests != incremental.apiRequests) {
             System.out.println("note: the run log's request count differs from what the fake saw");
+        }
+    }
+
+    /** The run through random 500s against the clean full run; a ratio above the target fails the bench. */
+    private void printFaulty(Result clean, Result faulty, int served500, long seed) {
+        double ratio = (double) faulty.apiRequests / clean.apiRequests;
+        System.out.println();
+        System.out.printf(Locale.ROOT, "full run through %.1f %% random 500s (FakeWootric seed %d)%n", failureRate * 100, seed);
+        System.out.printf(Locale.ROOT, "  clean full run:   %,d API requests%n", clean.apiRequests);
+        System.out.printf(Locale.ROOT, "  faulty full run:  %,d API requests (%d end_users / %d responses; run log %,d), %s, %,d records, %.1f s%n",
+                faulty.apiRequests, faulty.endUserRequests, faulty.responseRequests, faulty.hubRequests,
+                faulty.lastRun.path("status").asText(), faulty.records, faulty.wallSeconds);
+        System.out.printf(Locale.ROOT, "  500s served:      %,d (%.2f %% of the faulty run's requests)%n", served500,
+                served500 * 100.0 / faulty.apiRequests);
+        System.out.printf(Locale.ROOT, "  ratio faulty/clean: %.3f (target <= %.2f)   %s%n", ratio, TARGET_FAULTY_RATIO,
+                ratio <= TARGET_FAULTY_RATIO ? "PASS" : "FAIL");
+        if (ratio > TARGET_FAULTY_RATIO) {
+            throw new BenchFailure(String.format(Locale.ROOT, "the run through 500s needed %.3f times the clean run's requests (target <= %.2f)",
+                    ratio, TARGET_FAULTY_RATIO));
         }
     }
 
