@@ -2,7 +2,9 @@ package io.feedbackhub.core.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,5 +31,36 @@ class RecentIdsTest {
         assertThat(restarted.contains("c")).isTrue();
         assertThat(restarted.contains("z")).isFalse();
         restarted.stop();
+    }
+
+    @Test
+    void killedAtAnyMomentItStillRemembersItsWholeWindow(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ids.txt");
+        int window = 2_000;
+        java.util.Random random = new java.util.Random();
+        for (int kill = 0; kill < 12; kill++) {
+            Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), RecentIdsWriter.class.getName(), file.toString(), String.valueOf(window))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            java.util.Deque<String> said = new java.util.ArrayDeque<>();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream()));
+            // past the first rewrite of its file (at 4 windows of ids), then at a random moment
+            int until = 9_000 + random.nextInt(12_000);
+            for (String line; said.size() < until && (line = out.readLine()) != null;) {
+                said.addLast(line);
+            }
+            // SIGKILL through the handle: Process.destroyForcibly would also close our end of its output
+            writer.toHandle().destroyForcibly();
+            for (String line; (line = out.readLine()) != null;) {
+                said.addLast(line);
+            }
+            RecentIds restarted = new RecentIds(file.toFile(), window);
+            restarted.start();
+            List<String> last = new java.util.ArrayList<>(said).subList(Math.max(0, said.size() - window), said.size());
+            assertThat(last).as("kill %d after %d ids", kill, said.size()).allMatch(restarted::contains);
+            assertThat(Files.readAllLines(file)).as("every line a whole id").allMatch(line -> line.length() == 36);
+            restarted.stop();
+            Files.delete(file);
+        }
     }
 }
