@@ -91,17 +91,14 @@ public class FileCatalog {
                 return;
             }
             try {
-                ByteBuffer buffer = ByteBuffer.wrap(lines);
                 FileChannel channel = channel(target, StandardOpenOption.APPEND);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                DurableFiles.appendWhole(channel, lines);
                 if (run == null) {
                     // a bookmark moved after this returns must never point past records a power loss could take
                     channel.force(false);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("catalog: cannot write to " + target, e);
+                throw new UncheckedIOException("catalog: cannot write to " + target + ": " + e.getMessage(), e);
             }
         }
     }

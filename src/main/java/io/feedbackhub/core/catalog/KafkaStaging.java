@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,7 @@ class KafkaStaging {
                     run.onSuccess(() -> publish(file, batch.table(), batch.replace()));
                     run.onFailure(() -> drop(file));
                 }
-                Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                DurableFiles.appendWhole(file, lines.toString().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException("catalog: cannot stage records of " + batch.table(), e);
             }

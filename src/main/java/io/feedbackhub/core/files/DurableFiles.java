@@ -37,6 +37,34 @@ public final class DurableFiles {
         Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Appends {@code bytes} whole or not at all: when a write fails part-way (a full disk), the file
+     * is cut back to where it was, so a retry never lands on half a line.
+     */
+    public static void appendWhole(FileChannel channel, byte[] bytes) throws IOException {
+        long before = channel.size();
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(before);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #appendWhole(FileChannel, byte[])} to a file, created if need be. */
+    public static void appendWhole(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            appendWhole(channel, bytes);
+        }
+    }
+
     /** Forces a directory's entries (creations, renames, deletions) to disk. */
     public static void forceDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,8 +130,7 @@ public class RunLog {
         Map<String, Object> line = view(run);
         line.put("connector", run.connector());
         try {
-            Files.writeString(file, json.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            DurableFiles.appendWhole(file, (json.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
             if (++lines > 2 * KEEP_LINES) {
                 compactIfLong(Files.readAllLines(file, StandardCharsets.UTF_8));
             }

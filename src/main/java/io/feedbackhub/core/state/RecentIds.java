@@ -56,18 +56,10 @@ public class RecentIds extends FileIdempotentRepository {
     protected void appendToStore(String key) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = channel.size();
-            // a kill -9 during an append can leave half a line: end it first, so this id stays whole
+            // a line cut short (a crash of another writer, a disk full before this process started) is ended first
             boolean torn = size > 0 && lastByte(channel, size) != '\n';
-            ByteBuffer line = ByteBuffer.wrap(((torn ? "\n" : "") + key + "\n").getBytes(StandardCharsets.UTF_8));
-            try {
-                channel.position(size);
-                while (line.hasRemaining()) {
-                    channel.write(line);
-                }
-            } catch (IOException e) {
-                channel.truncate(size);
-                throw e;
-            }
+            channel.position(size);
+            DurableFiles.appendWhole(channel, ((torn ? "\n" : "") + key + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("could not remember the id in " + file, e);
         }
