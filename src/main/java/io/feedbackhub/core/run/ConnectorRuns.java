@@ -59,6 +59,8 @@ public class ConnectorRuns {
     RunLog log;
 
     private final Map<String, Run> running = new ConcurrentHashMap<>();
+    /** Connectors whose scheduled full run waits for the run in progress. */
+    private final java.util.Set<String> queuedFull = ConcurrentHashMap.newKeySet();
     private volatile ProducerTemplate producer;
     private volatile ExecutorService executor;
 
@@ -85,19 +87,35 @@ public class ConnectorRuns {
     }
 
     /**
-     * Starts a scheduled run. A run still in progress is not an error for a schedule: this firing
-     * is skipped and the next one tries again.
+     * Starts a scheduled run. A run still in progress is not an error for a schedule: an
+     * incremental firing is skipped (the next one reads on from the bookmark), but a full one waits
+     * for that run to end, since the next full sync may be a week away. One waits at most.
      */
     public void scheduled(String connectorName, String modeText) {
         try {
             Run run = start(connectorName, modeText, "schedule");
             LOG.debugf("scheduled run %s of %s started", run.id(), connectorName);
         } catch (RunRejected rejected) {
-            if (rejected.reason() == RunRejected.Reason.ALREADY_RUNNING) {
-                LOG.infof("skipping the scheduled %s run of %s: %s", modeText, connectorName, rejected.getMessage());
-            } else {
+            if (rejected.reason() != RunRejected.Reason.ALREADY_RUNNING) {
                 throw rejected;
             }
+            Run current = running.get(connectorName);
+            if (RunMode.parse(modeText).orElse(null) == RunMode.FULL && current != null && current.mode() != RunMode.FULL) {
+                queuedFull.add(connectorName);
+                LOG.infof("the scheduled full run of %s waits for run %s to end", connectorName, current.id());
+                // the run may have ended meanwhile, with nobody left to start the queued one
+                if (!running.containsKey(connectorName)) {
+                    startQueued(connectorName);
+                }
+            } else {
+                LOG.infof("skipping the scheduled %s run of %s: %s", modeText, connectorName, rejected.getMessage());
+            }
+        }
+    }
+
+    private void startQueued(String connectorName) {
+        if (queuedFull.remove(connectorName) && !camel.isStopping() && !camel.isStopped()) {
+            scheduled(connectorName, RunMode.FULL.label());
         }
     }
 
@@ -192,6 +210,11 @@ public class ConnectorRuns {
         }
         log.finished(run);
         running.remove(run.connector(), run);
+        try {
+            startQueued(run.connector());
+        } catch (RuntimeException e) {
+            LOG.warnf("the queued full run of %s did not start: %s", run.connector(), e.getMessage());
+        }
     }
 
     private static String describe(Throwable failure) {
