@@ -126,7 +126,7 @@ public class WinningtempPickup implements AggregationStrategy {
         return stamp;
     }
 
-    /** pollEnrich's aggregation: the run's exchange stays as it is, and notes the fetched file. */
+    /** pollEnrich's aggregation: the run's exchange stays as it is, and notes the fetched file and its move. */
     @Override
     public Exchange aggregate(Exchange run, Exchange polled) {
         if (polled != null) {
@@ -135,6 +135,9 @@ public class WinningtempPickup implements AggregationStrategy {
             Long modified = polled.getIn().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
             snapshot(run).files.add(new PickedFile(entityOf(name), name, local,
                     modified == null ? Instant.now() : Instant.ofEpochMilli(modified)));
+            // the file's move goes with the run, but not when the hub's stop cuts the run short
+            polled.getExchangeExtension().handoverCompletions()
+                    .forEach(move -> run.getExchangeExtension().addOnCompletion(new LeftInInboxOnStop(move, camel, name)));
         }
         return run;
     }
