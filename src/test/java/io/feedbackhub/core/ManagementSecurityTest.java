@@ -42,19 +42,19 @@ class ManagementSecurityTest {
         List<String> paths = List.of("/hub/connectors", "/hub/connectors/demo", "/q/metrics", "/q/jolokia/version",
                 "/q/jolokia/read/" + DEMO_RUN + "/State", "/q/nosuch");
         for (String path : paths) {
-            Management.request().get(path).then().statusCode(401)
+            Management.anonymous().get(path).then().statusCode(401)
                     .header("WWW-Authenticate", startsWith("Bearer"));
-            Management.request().header("Authorization", "Bearer " + ManagementToken.TOKEN + "x").get(path).then().statusCode(401);
-            Management.request().header("Authorization", ManagementToken.TOKEN).get(path).then().statusCode(401);
-            Management.request().header("Authorization", basic("hub", "wrong-" + ManagementToken.TOKEN)).get(path).then().statusCode(401);
+            Management.anonymous().header("Authorization", "Bearer " + ManagementToken.TOKEN + "x").get(path).then().statusCode(401);
+            Management.anonymous().header("Authorization", ManagementToken.TOKEN).get(path).then().statusCode(401);
+            Management.anonymous().header("Authorization", basic("hub", "wrong-" + ManagementToken.TOKEN)).get(path).then().statusCode(401);
         }
         for (String path : paths.subList(0, 5)) {
-            ManagementToken.authorized().get(path).then().statusCode(200);
+            Management.request().get(path).then().statusCode(200);
             // Hawtio's connect dialog sends the token as the password of Basic auth
-            Management.request().header("Authorization", basic("anyone", ManagementToken.TOKEN)).get(path).then().statusCode(200);
+            Management.anonymous().header("Authorization", basic("anyone", ManagementToken.TOKEN)).get(path).then().statusCode(200);
         }
         for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live")) {
-            Management.request().get(path).then().statusCode(200);
+            Management.anonymous().get(path).then().statusCode(200);
         }
     }
 
@@ -82,7 +82,7 @@ class ManagementSecurityTest {
         // curl -X POST sends no content type: the way a run is asked for
         assertThat(post("/hub/connectors/idle/run", bearer, null, "").statusCode()).isEqualTo(409);
         assertThat(lastRun()).isEqualTo(before);
-        ManagementToken.authorized().get("/hub/connectors/demo").then().body("running", equalTo(false));
+        Management.request().get("/hub/connectors/demo").then().body("running", equalTo(false));
     }
 
     @Test
@@ -92,29 +92,29 @@ class ManagementSecurityTest {
                 exec(mbean, operation).then().statusCode(200).body("status", equalTo(403));
             }
         }
-        ManagementToken.authorized().contentType("application/json")
+        Management.request().contentType("application/json")
                 .body("{\"type\":\"write\",\"mbean\":" + quoted(CONTEXT) + ",\"attribute\":\"Tracing\",\"value\":true}")
                 .post("/q/jolokia").then().body("status", equalTo(403));
         assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Started);
         assertThat(camel.getStatus()).isEqualTo(ServiceStatus.Started);
         assertThat(camel.isTracing()).isFalse();
         // what an operator watches stays readable
-        ManagementToken.authorized().get("/q/jolokia/read/" + DEMO_RUN + "/ExchangesTotal").then().body("status", equalTo(200));
+        Management.request().get("/q/jolokia/read/" + DEMO_RUN + "/ExchangesTotal").then().body("status", equalTo(200));
     }
 
     @Test
     void jolokiaShowsNoJvmArgumentsSystemPropertiesOrSecrets() {
         for (String attribute : List.of("InputArguments", "SystemProperties")) {
-            ManagementToken.authorized().get("/q/jolokia/read/java.lang:type=Runtime/" + attribute).then().body("status", equalTo(403));
+            Management.request().get("/q/jolokia/read/java.lang:type=Runtime/" + attribute).then().body("status", equalTo(403));
         }
-        ManagementToken.authorized().get("/q/jolokia/read/java.lang:type=Runtime/Uptime").then().body("status", equalTo(200));
+        Management.request().get("/q/jolokia/read/java.lang:type=Runtime/Uptime").then().body("status", equalTo(200));
         List<Response> answers = List.of(
-                ManagementToken.authorized().get("/q/jolokia/read/java.lang:type=Runtime"),
-                ManagementToken.authorized().get("/q/jolokia/read/java.lang:*"),
-                ManagementToken.authorized().get("/q/jolokia/read/org.apache.camel:*"),
-                ManagementToken.authorized().get("/q/jolokia/list"),
-                ManagementToken.authorized().get("/q/jolokia/search/*:*"),
-                ManagementToken.authorized().get("/q/jolokia/version"));
+                Management.request().get("/q/jolokia/read/java.lang:type=Runtime"),
+                Management.request().get("/q/jolokia/read/java.lang:*"),
+                Management.request().get("/q/jolokia/read/org.apache.camel:*"),
+                Management.request().get("/q/jolokia/list"),
+                Management.request().get("/q/jolokia/search/*:*"),
+                Management.request().get("/q/jolokia/version"));
         for (Response answer : answers) {
             assertThat(answer.asString()).doesNotContain(TestHub.DEMO_TOKEN).doesNotContain(ManagementToken.TOKEN)
                     .doesNotContain("-Xmx").doesNotContain("java.home");
@@ -135,11 +135,11 @@ class ManagementSecurityTest {
     }
 
     private static String lastRun() {
-        return ManagementToken.authorized().get("/hub/connectors/demo").then().statusCode(200).extract().path("lastRun.id");
+        return Management.request().get("/hub/connectors/demo").then().statusCode(200).extract().path("lastRun.id");
     }
 
     private static Response exec(String mbean, String operation) {
-        return ManagementToken.authorized().contentType("application/json")
+        return Management.request().contentType("application/json")
                 .body("{\"type\":\"exec\",\"mbean\":" + quoted(mbean) + ",\"operation\":\"" + operation + "\"}").post("/q/jolokia");
     }
 

@@ -87,6 +87,12 @@ class SecretsIT {
             answers.add(jolokia(hub, "[{\"type\":\"list\"},{\"type\":\"search\",\"mbean\":\"*:*\"},"
                     + "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\",\"attribute\":[\"InputArguments\",\"SystemProperties\"]},"
                     + "{\"type\":\"read\",\"mbean\":\"org.apache.camel:type=endpoints,*\"}]"));
+            // Hawtio's Camel tab: the routes, resolved, and their statistics
+            String dumps = jolokia(hub, "text/json", "[{\"type\":\"exec\",\"mbean\":" + quoted(CONTEXT)
+                    + ",\"operation\":\"dumpRoutesAsXml(boolean,boolean)\",\"arguments\":[true,false]},"
+                    + "{\"type\":\"exec\",\"mbean\":" + quoted(CONTEXT) + ",\"operation\":\"dumpRoutesStatsAsXml\",\"arguments\":[true,true]}]");
+            assertThat(dumps).contains("segment-intake").contains("hooks/****").contains("processorStat").doesNotContain("\"status\":403");
+            answers.add(dumps);
             assertThat(answers).allSatisfy(answer -> assertThat(answer).doesNotContain(FLAG_SECRET).doesNotContain(SECRET)
                     .doesNotContain(WOOTRIC_PASSWORD).doesNotContain(WRITE_KEY).doesNotContain(MANAGEMENT_TOKEN));
             assertThat(answers.get(4)).contains("segment-intake");
@@ -94,8 +100,12 @@ class SecretsIT {
     }
 
     private static String jolokia(HubProcess hub, String body) {
+        return jolokia(hub, "application/json", body);
+    }
+
+    private static String jolokia(HubProcess hub, String contentType, String body) {
         HttpResponse<String> answer = hub.send(HttpRequest.newBuilder().header("Authorization", "Bearer " + MANAGEMENT_TOKEN)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), "/q/jolokia/");
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)), "/q/jolokia/");
         assertThat(answer.statusCode()).isEqualTo(200);
         return answer.body();
     }

@@ -3,9 +3,8 @@ package io.feedbackhub.testing;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.restassured.specification.RequestSpecification;
 
-/** A hub whose management port needs {@link #TOKEN}. */
+/** A hub whose management port needs {@link #TOKEN}; {@link Management#request()} sends it. */
 public class ManagementToken implements QuarkusTestResourceLifecycleManager {
 
     public static final String TOKEN = "mgmtT0ken-for-the-tests";
@@ -17,10 +16,5 @@ public class ManagementToken implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-    }
-
-    /** A request to the management port that sends the token, as Prometheus or curl would. */
-    public static RequestSpecification authorized() {
-        return Management.request().header("Authorization", "Bearer " + TOKEN);
     }
 }

@@ -48,7 +48,8 @@ public class JolokiaEndpoint {
 
     static final String PATH = "/q/jolokia";
 
-    private static final Set<String> JSON_TYPES = Set.of("application/json");
+    /** jolokia.js 1.x (older Hawtio) posts as text/json; neither is a type a cross-site form can send. */
+    private static final Set<String> JSON_TYPES = Set.of("application/json", "text/json");
 
     @Inject
     SecretMasker secrets;
@@ -75,7 +76,7 @@ public class JolokiaEndpoint {
         }
         // a JSON body is one no cross-site form can send
         if (post && !JSON_TYPES.contains(ManagementAccess.mediaType(ctx.request().getHeader("Content-Type")))) {
-            ManagementAccess.refuse(ctx, 415, "requests are POSTed as application/json");
+            ManagementAccess.refuse(ctx, 415, "requests are POSTed as application/json (or text/json)");
             return;
         }
         Map<String, String[]> params = new HashMap<>();
@@ -132,13 +133,19 @@ public class JolokiaEndpoint {
 
     /**
      * Camel's and the JVM's MBeans may be read, but not the JVM's arguments and system properties
-     * (where {@code -D} secrets are); nothing is written and no operation runs: stopping or removing
-     * routes is not done from a console. Everything outside these domains stays hidden. Secret
-     * values elsewhere (an endpoint URI in an MBean's name or attribute) are masked in the answer.
+     * (where {@code -D} secrets are); nothing is written, and the only operations are the Camel ones
+     * that read: the route and statistics dumps Hawtio's Camel tab shows. Stopping or removing routes
+     * and sending messages are not done from a console. Everything outside these domains stays
+     * hidden. Secret values (an endpoint URI in an MBean name, an attribute or a route dump) are
+     * masked in the answer.
      */
     static final class CamelDomainsOnly extends AllowAllRestrictor {
         private static final Set<String> READ_ONLY = Set.of("java.lang", "java.nio");
         private static final Set<String> RUNTIME_SECRETS = Set.of("InputArguments", "SystemProperties");
+        private static final Set<String> READ_OPERATIONS = Set.of("dumpRoutesAsXml", "dumpRouteAsXml", "dumpRoutesAsYaml",
+                "dumpRouteAsYaml", "dumpProcessorAsXml", "dumpRestsAsXml", "dumpRouteSourceLocationsAsXml", "dumpRoutesStatsAsXml",
+                "dumpRouteStatsAsXml", "dumpRouteStatsAsJSon", "dumpStepStatsAsXml", "dumpStatsAsXml", "dumpStatsAsJSon",
+                "processorIds");
         private static final Set<RequestType> TYPES = Set.of(RequestType.READ, RequestType.LIST, RequestType.SEARCH,
                 RequestType.VERSION, RequestType.EXEC);
 
@@ -166,7 +173,9 @@ public class JolokiaEndpoint {
 
         @Override
         public boolean isOperationAllowed(ObjectName name, String operation) {
-            return false;
+            int signature = operation.indexOf('(');
+            return name.getDomain().equals("org.apache.camel")
+                    && READ_OPERATIONS.contains(signature < 0 ? operation : operation.substring(0, signature));
         }
     }
 }
