@@ -1,7 +1,7 @@
 # feedback-hub container image (JVM mode).
 #
 #   docker build -t feedback-hub .
-#   docker run -p 8080:8080 -p 9000:9000 -v hub-data:/data feedback-hub
+#   docker run -p 8080:8080 -p 9000:9000 -v hub-data:/data -e HUB_MANAGEMENT_TOKEN=... feedback-hub
 #
 # Configuration: every key of application.properties can be set as an environment variable
 # (hub.catalog.sink -> HUB_CATALOG_SINK). Extra JVM flags: JAVA_TOOL_OPTIONS.
@@ -46,6 +46,9 @@ COPY application.properties ./
 
 ENV HUB_DATA_DIR=/data
 VOLUME /data
+# the management port must be reachable from outside the container, so it listens on every
+# interface; the hub then refuses to start without HUB_MANAGEMENT_TOKEN (or HUB_MANAGEMENT_OPEN=true)
+ENV QUARKUS_MANAGEMENT_HOST=0.0.0.0
 
 USER 185:185
 # 8080: public traffic (relay, webhooks); 9000: management (/q/health, /q/metrics, /q/jolokia, /hub)

@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.feedbackhub.core.config.ManagementHostDefault;
 
 /**
  * The top-level Dockerfile cannot be built here (no Docker engine), so this checks what a build
@@ -141,5 +145,28 @@ class DockerfileTest {
     void keepsDataInAVolume() {
         assertThat(run().all("VOLUME")).isNotEmpty();
         assertThat(run().all("ENV")).extracting(Instruction::args).anyMatch(env -> env.contains("HUB_DATA_DIR="));
+    }
+
+    /**
+     * A published port 9000 must listen beyond the container's loopback; the hub refuses such a
+     * management port without a token (ConfigValidationIT), and the image must not switch that off.
+     */
+    @Test
+    void refusesToRunWithoutAManagementToken() {
+        Map<String, String> env = new HashMap<>();
+        for (Instruction instruction : run().all("ENV")) {
+            for (String word : instruction.words()) {
+                int equals = word.indexOf('=');
+                if (equals > 0) {
+                    env.put(word.substring(0, equals), word.substring(equals + 1));
+                }
+            }
+        }
+        assertThat(env).containsKey("QUARKUS_MANAGEMENT_HOST");
+        assertThat(ManagementHostDefault.isLoopback(env.get("QUARKUS_MANAGEMENT_HOST"))).isFalse();
+        assertThat(env).doesNotContainKey("HUB_MANAGEMENT_TOKEN");
+        assertThat(env.getOrDefault("HUB_MANAGEMENT_OPEN", "false")).isEqualToIgnoringCase("false");
+        assertThat(String.join(" ", run().all("ENTRYPOINT").stream().map(Instruction::args).toList()))
+                .doesNotContain("management.open").doesNotContain("management.token");
     }
 }

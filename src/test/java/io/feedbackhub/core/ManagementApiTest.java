@@ -116,29 +116,52 @@ class ManagementApiTest {
     }
 
     @Test
-    void jolokiaAllowsLifecycleOperationsOnlyAsJsonPosts() {
-        String route = "org.apache.camel:context=feedback-hub,type=routes,name=\"demo-run\"";
-        try {
-            Management.request().contentType("application/json")
-                    .body("{\"type\":\"exec\",\"mbean\":\"" + route.replace("\"", "\\\"") + "\",\"operation\":\"stop()\"}")
-                    .post("/q/jolokia").then().statusCode(200).body("status", equalTo(200));
-            assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Stopped);
-        } finally {
-            Management.request().contentType("application/json")
-                    .body("{\"type\":\"exec\",\"mbean\":\"" + route.replace("\"", "\\\"") + "\",\"operation\":\"start()\"}")
-                    .post("/q/jolokia").then().statusCode(200).body("status", equalTo(200));
-        }
-        assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Started);
+    void jolokiaRunsNoLifecycleOperation() {
+        String route = "org.apache.camel:context=feedback-hub,type=routes,name=\\\"demo-run\\\"";
         String context = "org.apache.camel:context=feedback-hub,type=context,name=\\\"feedback-hub\\\"";
+        for (String mbean : new String[] { route, context }) {
+            Management.request().contentType("application/json")
+                    .body("{\"type\":\"exec\",\"mbean\":\"" + mbean + "\",\"operation\":\"stop()\"}")
+                    .post("/q/jolokia").then().statusCode(200).body("status", equalTo(403));
+        }
         Management.request().contentType("application/json")
                 .body("{\"type\":\"exec\",\"mbean\":\"" + context + "\",\"operation\":\"sendStringBody(java.lang.String,java.lang.String)\",\"arguments\":[\"log:x\",\"hi\"]}")
                 .post("/q/jolokia").then().body("status", equalTo(403));
-        Management.request().contentType("application/json")
-                .body("{\"type\":\"exec\",\"mbean\":\"" + context + "\",\"operation\":\"dumpRoutesAsXml()\"}")
-                .post("/q/jolokia").then().body("status", equalTo(403));
-        Management.request().get("/q/jolokia/exec/" + route + "/stop()").then().statusCode(403);
-        Management.request().contentType("text/plain").body("{\"type\":\"version\"}").post("/q/jolokia").then().statusCode(403);
+        Management.request().get("/q/jolokia/exec/" + route.replace("\\", "") + "/stop()").then().statusCode(403);
+        Management.request().contentType("text/plain").body("{\"type\":\"version\"}").post("/q/jolokia").then().statusCode(415);
+        Management.request().contentType("application/xml").body("<version/>").post("/q/jolokia").then().statusCode(415);
         assertThat(camel.getRouteController().getRouteStatus("demo-run")).isEqualTo(ServiceStatus.Started);
+        assertThat(camel.getStatus()).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void withoutATokenTheManagementPortListensOnLoopbackOnly() throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", Management.port()), 500);
+        }
+        // 127.0.0.2 is this machine too, but not the interface a 127.0.0.1-only socket listens on
+        assertThatThrownBy(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.2", Management.port()), 500);
+            }
+        }).isInstanceOf(IOException.class);
+        assertThat(ConfigProvider.getConfig().getValue("quarkus.management.host", String.class)).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void withoutATokenABrowserPageCannotRunAConnector() {
+        String before = Management.request().get("/hub/connectors/demo").then().extract().path("lastRun.id");
+        // a form posted from any page, a fetch from another origin, a page on a rebound DNS name
+        Management.request().contentType("application/x-www-form-urlencoded").formParam("mode", "full")
+                .post("/hub/connectors/demo/run").then().statusCode(415);
+        Management.request().header("Origin", "https://evil.example").post("/hub/connectors/demo/run?mode=full").then().statusCode(403);
+        Management.request().header("Host", "evil.example:" + Management.port()).post("/hub/connectors/demo/run?mode=full")
+                .then().statusCode(403);
+        Management.request().header("Host", "evil.example:" + Management.port()).get("/hub/connectors").then().statusCode(403);
+        assertThat((String) Management.request().get("/hub/connectors/demo").then().extract().path("lastRun.id")).isEqualTo(before);
+        // a page of the management port's own origin gets through (to the connector's own answer)
+        Management.request().header("Origin", "http://127.0.0.1:" + Management.port()).post("/hub/connectors/idle/run")
+                .then().statusCode(409);
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.feedbackhub.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +40,8 @@ class ConfigValidationIT {
             "HUB_WOOTRIC_ENABLED  | true           | hub.wootric.start-date: is required when hub.wootric.enabled=true",
             "HUB_WINNINGTEMP_ENABLED | true        | hub.winningtemp.sftp.known-hosts-file: is required when hub.winningtemp.enabled=true",
             "FILE                 | hub.datadir=/tmp/x | hub.datadir: is not a setting of the hub",
+            "HUB_MANAGEMENT_TOKEN | short-token    | hub.management.token: is 11 characters; at least 16 are required",
+            "QUARKUS_MANAGEMENT_HOST | 0.0.0.0     | hub.management.token: is required when the management port listens beyond this machine",
     })
     void aBadValueStopsTheHubNamingTheProperty(String variable, String value, String expectedLine) throws Exception {
         Map<String, String> env = new HashMap<>();
@@ -66,6 +71,30 @@ class ConfigValidationIT {
                 .awaitReady(Duration.ofSeconds(60))) {
             assertThat(hub.get("/hub/connectors/demo").body()).contains("\"enabled\":false");
             assertThat(hub.post("/hub/connectors/demo/run?mode=full").statusCode()).isEqualTo(409);
+        }
+    }
+
+    /** 127.0.0.2 is this machine, but not the interface a port bound to 127.0.0.1 listens on. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "NONE                 | ''                           | false",
+            "HUB_MANAGEMENT_TOKEN | itManagementToken-0123456789 | true",
+            "HUB_MANAGEMENT_OPEN  | true                         | true",
+    })
+    void theManagementPortListensBeyondLoopbackOnlyWithATokenOrWhenOpen(String variable, String value, boolean reachable)
+            throws Exception {
+        Map<String, String> env = variable.equals("NONE") ? Map.of() : Map.of(variable, value);
+        try (HubProcess hub = HubProcess.create(Files.createDirectories(dir.resolve("data")), env).start()
+                .awaitReady(Duration.ofSeconds(60))) {
+            boolean connected;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.2", hub.managementPort()), 1000);
+                connected = true;
+            } catch (IOException refused) {
+                connected = false;
+            }
+            assertThat(connected).isEqualTo(reachable);
+            assertThat(hub.get("/hub/connectors").statusCode()).isEqualTo(200);
         }
     }
 }

@@ -106,12 +106,27 @@ public final class HubProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** A GET on the management port, with the hub's management token if it has one (as an operator's client). */
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return send(authorized(HttpRequest.newBuilder(uri(path)).GET()).build());
     }
 
     public HttpResponse<String> post(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(authorized(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody())).build());
+    }
+
+    /** A request on the management port as the caller builds it: no header added. */
+    public HttpResponse<String> send(HttpRequest.Builder request, String path) {
+        return send(request.uri(uri(path)).build());
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String token = env.get("HUB_MANAGEMENT_TOKEN");
+        return token == null || token.isBlank() ? request : request.header("Authorization", "Bearer " + token);
     }
 
     /** An orderly stop, as on SIGTERM from a container runtime. */

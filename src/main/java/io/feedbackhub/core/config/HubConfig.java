@@ -20,6 +20,8 @@ public interface HubConfig {
 
     Api api();
 
+    Management management();
+
     interface Catalog {
         @WithDefault("file")
         CatalogSink sink();
@@ -39,6 +41,18 @@ public interface HubConfig {
          * ({@code Authorization: Bearer ...}); unset, the command API refuses every call.
          */
         Optional<String> token();
+    }
+
+    interface Management {
+        /**
+         * The bearer token every call on the management port but {@code /q/health} must send
+         * ({@code Authorization: Bearer ...}); unset, the management port binds 127.0.0.1 only.
+         */
+        Optional<String> token();
+
+        /** Serve the management port on every interface without a token: anyone who reaches it may use it. */
+        @WithDefault("false")
+        boolean open();
     }
 
     enum CatalogSink {

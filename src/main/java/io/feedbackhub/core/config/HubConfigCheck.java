@@ -31,7 +31,11 @@ import io.feedbackhub.core.connector.ConnectorRegistry;
 public class HubConfigCheck {
 
     static final Set<String> CORE_KEYS = new TreeSet<>(
-            List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers", "hub.api.token"));
+            List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers", "hub.api.token",
+                    "hub.management.token", "hub.management.open"));
+
+    /** As for the command API's token: long enough that guessing it over HTTP is hopeless. */
+    static final int MIN_TOKEN_LENGTH = 16;
 
     @Inject
     HubConfig hub;
@@ -65,6 +69,7 @@ public class HubConfigCheck {
             problems.add("hub.catalog.topic-prefix", "may hold only letters, digits, '.', '_' and '-' (Kafka topic names), not '"
                     + hub.catalog().topicPrefix() + "'");
         }
+        checkManagement(problems);
         for (Connector connector : registry.all()) {
             checkConnector(connector, problems);
         }
@@ -84,6 +89,18 @@ public class HubConfigCheck {
                 problems.add(name, "is not a setting of the hub: core settings are " + String.join(", ", CORE_KEYS)
                         + (connectors.isEmpty() ? "" : ", connectors are hub." + String.join(".*, hub.", connectors) + ".*"));
             }
+        }
+    }
+
+    private void checkManagement(ConfigProblems problems) {
+        Optional<String> token = hub.management().token().filter(value -> !value.isBlank());
+        token.filter(value -> value.length() < MIN_TOKEN_LENGTH).ifPresent(value -> problems.add("hub.management.token",
+                "is " + value.length() + " characters; at least " + MIN_TOKEN_LENGTH + " are required"));
+        String host = config.getOptionalValue(ManagementHostDefault.HOST, String.class).orElse("");
+        if (token.isEmpty() && !hub.management().open() && !ManagementHostDefault.isLoopback(host)) {
+            problems.add("hub.management.token", "is required when the management port listens beyond this machine ("
+                    + ManagementHostDefault.HOST + "=" + host + ", as the container image sets): set HUB_MANAGEMENT_TOKEN (at least "
+                    + MIN_TOKEN_LENGTH + " characters), or HUB_MANAGEMENT_OPEN=true to let anyone who reaches the port manage the hub");
         }
     }
 

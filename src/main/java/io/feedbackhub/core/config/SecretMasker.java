@@ -1,8 +1,11 @@
 package io.feedbackhub.core.config;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 import jakarta.annotation.PostConstruct;
@@ -39,12 +42,24 @@ public class SecretMasker {
                 .filter(SecretMasker::isSecret)
                 .flatMap(name -> config.getOptionalValue(name, String.class).stream())
                 // a list of keys (hub.segment.write-keys) is masked whole and key by key
-                .flatMap(value -> java.util.stream.Stream.concat(java.util.stream.Stream.of(value), List.of(value.split(",")).stream()))
+                .flatMap(value -> Stream.concat(Stream.of(value), List.of(value.split(",")).stream()))
                 .map(String::trim)
                 .filter(value -> value.length() >= MIN_LENGTH)
+                .flatMap(SecretMasker::spellings)
                 .distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed())
                 .toList();
+    }
+
+    /**
+     * A secret as it appears in text: as it is, and as an endpoint URI (URL-encoded) or an XML route
+     * dump (escaped) spells it.
+     */
+    private static Stream<String> spellings(String secret) {
+        String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        String escaped = secret.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&quot;").replace("'", "&apos;");
+        return Stream.of(secret, encoded, encoded.replace("+", "%20"), escaped);
     }
 
     /** Whether a property, by its name in a file ({@code hub.x.api-token}) or the environment ({@code HUB_X_API_TOKEN}), is a secret. */

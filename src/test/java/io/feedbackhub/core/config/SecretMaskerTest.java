@@ -2,8 +2,18 @@ package io.feedbackhub.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 class SecretMaskerTest {
 
@@ -24,5 +34,18 @@ class SecretMaskerTest {
     })
     void recognisesSecretsByTheirNameInFilesAndInTheEnvironment(String property, boolean secret) {
         assertThat(SecretMasker.isSecret(property)).isEqualTo(secret);
+    }
+
+    @Test
+    void masksASecretAlsoAsAnEndpointUriOrARouteDumpSpellsIt() {
+        String secret = "p&ss w<rd+/\"x";
+        Config config = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(Map.of("hub.demo.api-token", secret), "test", 100))
+                .build();
+        List<String> secrets = SecretMasker.secretValues(config);
+        assertThat(SecretMasker.mask("token " + secret, secrets)).isEqualTo("token ****");
+        assertThat(SecretMasker.mask("https://x/hook?sig=" + URLEncoder.encode(secret, StandardCharsets.UTF_8), secrets))
+                .isEqualTo("https://x/hook?sig=****");
+        assertThat(SecretMasker.mask("https://x/hooks/p%26ss%20w%3Crd%2B%2F%22x", secrets)).isEqualTo("https://x/hooks/****");
+        assertThat(SecretMasker.mask("<to uri=\"https://x/?k=p&amp;ss w&lt;rd+/&quot;x\"/>", secrets)).isEqualTo("<to uri=\"https://x/?k=****\"/>");
     }
 }
