@@ -50,6 +50,11 @@ public class WootricApiRoutes extends RouteBuilder {
     static final String TOKEN = "direct:wootric-token";
     private static final String TOKEN_ATTEMPT = "direct:wootric-token-attempt";
     private static final String BEARER = "wootricBearer";
+    /**
+     * This request's waits for the rate limit. Named like Camel's own counters so that it is kept,
+     * scoped ({@link RedeliveryScope}) and never sent (camel-http drops Camel* headers) as they are.
+     */
+    private static final String RATE_LIMIT_WAITS = "CamelRedeliveryHubRateLimitWaits";
     private static final Logger LOG = Logger.getLogger(WootricApiRoutes.class);
 
     @Inject
@@ -102,10 +107,26 @@ public class WootricApiRoutes extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
     }
 
-    /** The delay is the wait for the rate limit's reset (the CamelRedeliveryDelay header the attempt set). */
+    /**
+     * The delay is the wait for the rate limit's reset (the CamelRedeliveryDelay header the attempt
+     * set). Up to ten waits a request; they are counted apart from its retries.
+     */
     private static ProcessorDefinition<?> withRateLimits(ProcessorDefinition<?> route) {
-        return notWhileStopping(route.onException(WootricRateLimited.class).maximumRedeliveries(10).redeliveryDelay(0))
+        return notWhileStopping(route.onException(WootricRateLimited.class)
+                .retryWhile(exchange -> exchange.getMessage().getHeader(RATE_LIMIT_WAITS, 0, Integer.class) < 10)
+                .redeliveryDelay(0).onRedelivery(WootricApiRoutes::notARetry))
                 .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end();
+    }
+
+    /**
+     * Camel counts every redelivery of an exchange in one counter, whatever failed; a wait for the
+     * rate limit is no failed attempt, so it is taken back out and counted on its own: a request
+     * that waited six times for a reset still has all its retries for a 500.
+     */
+    private static void notARetry(Exchange exchange) {
+        var message = exchange.getMessage();
+        message.setHeader(Exchange.REDELIVERY_COUNTER, Math.max(0, message.getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class) - 1));
+        message.setHeader(RATE_LIMIT_WAITS, message.getHeader(RATE_LIMIT_WAITS, 0, Integer.class) + 1);
     }
 
     /** A stop ends a wait at once (Camel checks every second) instead of letting it run out. */
@@ -140,7 +161,7 @@ public class WootricApiRoutes extends RouteBuilder {
 
     /**
      * Only what this request needs goes out: no header a caller's route or the last answer left,
-     * except the error handler's own redelivery count.
+     * except the redelivery counts.
      */
     private static void prepare(Exchange exchange, WootricRequest request) {
         exchange.getMessage().removeHeaders("*", "CamelRedeliver*");
