@@ -11,13 +11,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
-import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.ProcessorDefinition;
-import org.apache.camel.model.RedeliveryPolicyDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.jboss.logging.Logger;
 
 import io.feedbackhub.core.http.RedeliveryScope;
+import io.feedbackhub.core.http.RetryPolicies;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /**
@@ -50,11 +49,6 @@ public class WootricApiRoutes extends RouteBuilder {
     static final String TOKEN = "direct:wootric-token";
     private static final String TOKEN_ATTEMPT = "direct:wootric-token-attempt";
     private static final String BEARER = "wootricBearer";
-    /**
-     * This request's waits for the rate limit. Named like Camel's own counters so that it is kept,
-     * scoped ({@link RedeliveryScope}) and never sent (camel-http drops Camel* headers) as they are.
-     */
-    private static final String RATE_LIMIT_WAITS = "CamelRedeliveryHubRateLimitWaits";
     private static final Logger LOG = Logger.getLogger(WootricApiRoutes.class);
 
     @Inject
@@ -101,41 +95,16 @@ public class WootricApiRoutes extends RouteBuilder {
                     .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
                 .onException(WootricException.Rejected.class, WootricException.CredentialsRefused.class)
                     .maximumRedeliveries(0).logStackTrace(false).logExhausted(false).end();
-        return notWhileStopping(retrying.onException(WootricException.Retryable.class, IOException.class))
+        return RetryPolicies.notWhileStopping(retrying.onException(WootricException.Retryable.class, IOException.class))
                 .maximumRedeliveries(connection.retries()).redeliveryDelay(backoff).useExponentialBackOff()
                 .backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
     }
 
-    /**
-     * The delay is the wait for the rate limit's reset (the CamelRedeliveryDelay header the attempt
-     * set). Up to ten waits a request; they are counted apart from its retries.
-     */
+    /** The delay is the wait for the rate limit's reset (the CamelRedeliveryDelay header the attempt set). */
     private static ProcessorDefinition<?> withRateLimits(ProcessorDefinition<?> route) {
-        return notWhileStopping(route.onException(WootricRateLimited.class)
-                .retryWhile(exchange -> exchange.getMessage().getHeader(RATE_LIMIT_WAITS, 0, Integer.class) < 10)
-                .redeliveryDelay(0).onRedelivery(WootricApiRoutes::notARetry))
+        return RetryPolicies.rateLimitWaits(route.onException(WootricRateLimited.class), 10)
                 .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end();
-    }
-
-    /**
-     * Camel counts every redelivery of an exchange in one counter, whatever failed; a wait for the
-     * rate limit is no failed attempt, so it is taken back out and counted on its own: a request
-     * that waited six times for a reset still has all its retries for a 500.
-     */
-    private static void notARetry(Exchange exchange) {
-        var message = exchange.getMessage();
-        message.setHeader(Exchange.REDELIVERY_COUNTER, Math.max(0, message.getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class) - 1));
-        message.setHeader(RATE_LIMIT_WAITS, message.getHeader(RATE_LIMIT_WAITS, 0, Integer.class) + 1);
-    }
-
-    /** A stop ends a wait at once (Camel checks every second) instead of letting it run out. */
-    private static OnExceptionDefinition notWhileStopping(OnExceptionDefinition policy) {
-        if (policy.getRedeliveryPolicyType() == null) {
-            policy.setRedeliveryPolicyType(new RedeliveryPolicyDefinition());
-        }
-        policy.getRedeliveryPolicyType().allowRedeliveryWhileStopping(false);
-        return policy;
     }
 
     private void prepareCall(Exchange exchange) {
