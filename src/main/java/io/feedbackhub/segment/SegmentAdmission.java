@@ -80,6 +80,10 @@ public class SegmentAdmission {
         bodyTimeoutMillis = Math.max(1, config.bodyTimeout().toMillis());
         journalMax = config.journalMaxBytes().asLongValue();
         fileJournal = hub.catalog().sink() == HubConfig.CatalogSink.FILE;
+        if (fileJournal) {
+            // the journal is made now, at start: it counts its directory, which the event loop must not wait for
+            journal.undeliveredBytes();
+        }
         blocking = task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
