@@ -13,6 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +37,11 @@ import io.feedbackhub.core.files.DurableFiles;
  * (Camel's file consumer) skips, losing an accepted event. And it writes a file per request: here
  * requests that arrive while a file is being written share the next one (group commit), which
  * saves most of the file creations, fsyncs and renames under load.
+ *
+ * <p>It also knows about how many undelivered bytes the journal holds, for
+ * {@code hub.segment.journal-max-bytes}: every write adds to the figure at once, and a count of the
+ * directory (which delivery empties by moving files to {@code done/}) sets it right again, so it
+ * may overstate but never understates.
  */
 @ApplicationScoped
 @Named("segmentFileJournal")
@@ -49,6 +59,13 @@ public class SegmentFileJournal {
     private final Object lock = new Object();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean writing;
+
+    /** Bytes written since start; the journal holds at most {@code counted + appended - appendedAtCount}. */
+    private final AtomicLong appended = new AtomicLong();
+    private volatile long countedBase;
+    private volatile long countedAt = System.nanoTime();
+    private volatile long countTook;
+    private final AtomicBoolean counting = new AtomicBoolean();
 
     private static final class Pending {
         final byte[] entry;
@@ -82,6 +99,62 @@ public class SegmentFileJournal {
                     Files.deleteIfExists(file);
                 }
             }
+        }
+        countedBase = count();
+    }
+
+    /** About how many undelivered bytes the journal holds: never fewer than it does. */
+    long undeliveredBytes() {
+        return countedBase + appended.get();
+    }
+
+    /**
+     * Whether the journal holds more than {@code max} undelivered bytes. Cheap enough for every
+     * request: past half of {@code max} it has the directory counted again on {@code executor} (at
+     * most once a second, and for at most a tenth of the time), so delivered files stop counting.
+     */
+    public boolean over(long max, Executor executor) {
+        long bytes = undeliveredBytes();
+        if (bytes > max / 2 && System.nanoTime() - countedAt > Math.max(TimeUnit.SECONDS.toNanos(1), 10 * countTook)
+                && counting.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::recount);
+            } catch (RuntimeException e) {
+                counting.set(false);
+                throw e;
+            }
+        }
+        return bytes > max;
+    }
+
+    private void recount() {
+        long start = System.nanoTime();
+        try {
+            long before = appended.get();
+            // written during the count: maybe counted twice, never missed
+            countedBase = count() - before;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the figure stays as it was (an overstatement): refusing too long beats overfilling the disk
+        } finally {
+            countTook = System.nanoTime() - start;
+            countedAt = System.nanoTime();
+            counting.set(false);
+        }
+    }
+
+    /** Bytes in the journal files not yet delivered (delivered ones are in done/), unfinished ones included. */
+    private long count() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".jsonl")).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException gone) {
+                    return 0; // delivered and moved while counting
+                }
+            }).sum();
         }
     }
 
@@ -153,6 +226,7 @@ public class SegmentFileJournal {
         String name = STAMP.format(LocalDateTime.now(ZoneOffset.UTC)) + "-" + boot + "-" + "0".repeat(Math.max(0, 12 - count.length()))
                 + count + ".jsonl";
         Files.createDirectories(dir);
+        appended.addAndGet(lines.size());
         DurableFiles.writeAside(dir.resolve(HIDDEN_PREFIX + name), dir.resolve(name), lines.toByteArray());
         DurableFiles.forceDirectory(dir);
     }
