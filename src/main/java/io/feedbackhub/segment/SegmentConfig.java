@@ -46,4 +46,11 @@ public interface SegmentConfig {
     /** Segment's limit for one batch call. */
     @WithDefault("512000")
     int maxBatchBytes();
+
+    /**
+     * With the Kafka sink: the journal consumer's {@code max.poll.interval.ms}, the longest one
+     * journal entry may take to deliver before the group counts the consumer as gone.
+     */
+    @WithDefault("15m")
+    Duration journalMaxPollInterval();
 }
