@@ -70,4 +70,11 @@ public interface SegmentConfig {
     /** Undelivered bytes the file journal may hold; past it intake answers 503 until delivery has drained it. */
     @WithDefault("1G")
     MemorySize journalMaxBytes();
+
+    /**
+     * With the Kafka sink: the journal consumer's {@code max.poll.interval.ms}, the longest one
+     * journal entry may take to deliver before the group counts the consumer as gone.
+     */
+    @WithDefault("15m")
+    Duration journalMaxPollInterval();
 }

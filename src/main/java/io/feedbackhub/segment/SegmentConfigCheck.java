@@ -1,5 +1,7 @@
 package io.feedbackhub.segment;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -45,6 +47,10 @@ public class SegmentConfigCheck implements ConnectorConfigCheck {
         }
         if (config.dedupeWindow() < 1) {
             problems.add("hub.segment.dedupe-window", "must be at least 1");
+        }
+        if (config.journalMaxPollInterval().compareTo(Duration.ofSeconds(5)) < 0) {
+            // a paused journal consumer polls every second
+            problems.add("hub.segment.journal-max-poll-interval", "must be at least 5s");
         }
         if (config.maxMessageBytes() < 1 || config.maxBatchBytes() < config.maxMessageBytes()) {
             problems.add("hub.segment.max-batch-bytes", "must be at least hub.segment.max-message-bytes");
