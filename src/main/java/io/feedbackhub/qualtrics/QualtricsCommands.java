@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -39,7 +40,10 @@ public class QualtricsCommands {
     static final String OUTCOME = "qualtricsOutcome";
     /** Set on a command from the commands topic: trusted by the cluster's ACLs, and its id. */
     static final String FROM_TOPIC = "qualtricsCommandFromTopic";
-    private static final String COMMAND_ID = "qualtricsCommandId";
+    static final String COMMAND_ID = "qualtricsCommandId";
+    /** When the message of a topic command was written (its Kafka timestamp). */
+    static final String WRITTEN_AT = "qualtricsCommandWrittenAt";
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:@/+=\\-]{1,200}");
     private static final Pattern CONTACT = Pattern.compile("/qualtrics/contacts/(CID_[A-Za-z0-9]+)/?");
     private static final Pattern BY_EXT_REF = Pattern.compile("/qualtrics/contacts/by-ext-ref/([^/]+)/?");
     private static final Logger LOG = Logger.getLogger(QualtricsCommands.class);
@@ -59,25 +63,69 @@ public class QualtricsCommands {
     @Inject
     ObjectMapper json;
 
-    /** One command: its name (contacts.create ...), its target and its body. */
-    public record Command(String name, String directory, String target, int limit, JsonNode body) {
+    /**
+     * One command: its name (contacts.create ...), its target, its body and, for distributions and
+     * raw calls, the checked request that goes out.
+     */
+    public record Command(String name, String directory, String target, int limit, JsonNode body, QualtricsRequest request) {
+
+        Command(String name, String directory, String target, int limit, JsonNode body) {
+            this(name, directory, target, limit, body, null);
+        }
+
+        /** Whether sending it twice may do more than sending it once: it is carried out at most once per command id. */
+        boolean once() {
+            return name.equals("contacts.create") || (request != null && !request.isRepeatable());
+        }
+
+        /** What a command id stands for: a repeat with the same id must be this command. */
+        String fingerprint() {
+            String text = name + "\n" + directory + "\n" + target + "\n" + (body == null ? "" : body.toString());
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)), 0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
-    /** What the caller gets back, and what is recorded. */
-    public record Outcome(String command, int status, String body, String qualtricsId, String error) {
+    /**
+     * What the caller gets back, and what is recorded. {@code kind} says how the hub knows it:
+     * {@link #ANSWERED} by this call, {@link #REMEMBERED} from an earlier run of the same command id,
+     * {@link #RECOVERED} found in Qualtrics after an interrupted run, {@link #UNKNOWN} not found out.
+     */
+    public record Outcome(String command, int status, String body, String qualtricsId, String error, String kind) {
+
+        public Outcome(String command, int status, String body, String qualtricsId, String error) {
+            this(command, status, body, qualtricsId, error, ANSWERED);
+        }
     }
+
+    public static final String ANSWERED = "answered";
+    public static final String REMEMBERED = "remembered";
+    public static final String RECOVERED = "recovered";
+    public static final String UNKNOWN = "unknown";
+    /** The HTTP header a caller names its command with, so a retry of it is not carried out twice. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /**
      * A message of the commands topic as the HTTP request it stands for: method, path, the query
      * parameters the API reads, the body as JSON text. A message that is no command is a 400 result.
      */
     public void fromTopic(Exchange exchange) {
-        String kafkaKey = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
-        JsonNode message = client.parse(exchange.getMessage().getBody(String.class));
         Message out = exchange.getMessage();
+        JsonNode message = client.parse(out.getBody(String.class));
+        // without an id, the message's place: a redelivery of the message has the same
+        String place = out.getHeader(KafkaConstants.TOPIC, String.class) + "/" + out.getHeader(KafkaConstants.PARTITION, Integer.class)
+                + "@" + out.getHeader(KafkaConstants.OFFSET, Long.class);
+        Long writtenAt = out.getHeader(KafkaConstants.TIMESTAMP, Long.class);
         out.removeHeaders("*");
         exchange.setProperty(FROM_TOPIC, true);
-        exchange.setProperty(COMMAND_ID, message.path("id").asText(kafkaKey));
+        exchange.setProperty(COMMAND_ID, message.path("id").isValueNode() && !message.path("id").asText().isBlank()
+                ? message.path("id").asText() : place);
+        if (writtenAt != null) {
+            exchange.setProperty(WRITTEN_AT, Instant.ofEpochMilli(writtenAt));
+        }
         out.setHeader(Exchange.HTTP_METHOD, message.path("method").asText("").toUpperCase(Locale.ROOT));
         out.setHeader(Exchange.HTTP_PATH, message.path("path").asText(""));
         for (String param : new String[] {"directoryId", "limit"}) {
@@ -109,6 +157,13 @@ public class QualtricsCommands {
         if (!directory.matches("POOL_[A-Za-z0-9]+")) {
             throw CommandRejected.field("directoryId", "must be a directory id (POOL_...)");
         }
+        if (!exchange.getProperty(FROM_TOPIC, false, Boolean.class)) {
+            String key = exchange.getMessage().getHeader(IDEMPOTENCY_KEY, String.class);
+            if (key != null && !KEY.matcher(key).matches()) {
+                throw CommandRejected.field(IDEMPOTENCY_KEY, "must be 1-200 letters, digits or . _ : @ / + = -");
+            }
+            exchange.setProperty(COMMAND_ID, key);
+        }
         JsonNode body = body(exchange, method);
         Command command;
         Matcher m;
@@ -135,9 +190,14 @@ public class QualtricsCommands {
                 default -> throw new CommandRejected(405, method + " is not allowed on a contact (GET, PUT, DELETE)");
             };
         } else if (path.matches("/qualtrics/distributions/(email|sms)/?") && method.equals("POST")) {
-            command = new Command(path.contains("sms") ? "distributions.sms" : "distributions.email", null, null, 0, body);
+            boolean sms = path.contains("sms");
+            String name = sms ? "distributions.sms" : "distributions.email";
+            // set first, so that a command the rules refuse is recorded as such
+            exchange.setProperty(COMMAND, new Command(name, null, null, 0, body));
+            command = new Command(name, null, null, 0, body, sms ? DistributionRules.sms(body) : DistributionRules.email(body));
         } else if (path.matches("/qualtrics/api/?") && method.equals("POST")) {
-            command = new Command("api", null, null, 0, body);
+            exchange.setProperty(COMMAND, new Command("api", null, null, 0, body));
+            command = new Command("api", null, null, 0, body, RawApiCall.read(body));
         } else {
             throw new CommandRejected(404, "no command " + method + " " + path);
         }
@@ -154,9 +214,8 @@ public class QualtricsCommands {
             case "contacts.update" -> contacts.update(command.directory(), command.target(), command.body());
             case "contacts.delete" -> contacts.delete(command.directory(), command.target());
             case "contacts.upsert" -> contacts.upsert(command.directory(), command.target(), command.body());
-            case "distributions.email" -> client.call(DistributionRules.email(command.body()));
-            case "distributions.sms" -> client.call(DistributionRules.sms(command.body()));
-            case "api" -> raw(command.body());
+            case "distributions.email", "distributions.sms" -> client.call(command.request());
+            case "api" -> raw(command.request());
             default -> throw new IllegalStateException("unknown command " + command.name());
         };
         String id = answer.result().path("id").asText(answer.result().path("distributionId").asText(command.target()));
@@ -164,8 +223,7 @@ public class QualtricsCommands {
     }
 
     /** The raw call's answer goes back as Qualtrics gave it, errors included. */
-    private QualtricsClient.Answer raw(JsonNode body) {
-        QualtricsRequest request = RawApiCall.read(body);
+    private QualtricsClient.Answer raw(QualtricsRequest request) {
         try {
             return client.call(request);
         } catch (QualtricsException e) {
@@ -218,7 +276,8 @@ public class QualtricsCommands {
         ObjectNode record = json.createObjectNode().put("id", UUID.randomUUID().toString()).put("command", outcome.command())
                 .put("source", exchange.getProperty(FROM_TOPIC, false, Boolean.class) ? "kafka" : "http")
                 .put("commandId", exchange.getProperty(COMMAND_ID, String.class))
-                .put("at", Instant.now().toString()).put("status", outcome.status()).put("qualtricsId", outcome.qualtricsId())
+                .put("at", Instant.now().toString()).put("outcome", outcome.kind()).put("status", outcome.status())
+                .put("qualtricsId", outcome.qualtricsId())
                 .put("requestId", answer.path("meta").path("requestId").asText(null))
                 .put("errorCode", answer.path("meta").path("error").path("errorCode").asText(null))
                 .put("error", outcome.error());

@@ -79,6 +79,17 @@ public interface QualtricsConfig {
     @WithDefault("feedback-hub-qualtrics-commands")
     String commandsGroup();
 
+    /**
+     * How long a command id is remembered (that it started, and its outcome): a command repeated
+     * within this time is not carried out twice. At least the commands topic's retention.
+     */
+    @WithDefault("30d")
+    Duration commandMemory();
+
+    /** The compacted Kafka topic the command memory is kept in when the hub uses Kafka. */
+    @WithDefault("feedback-hub-qualtrics-command-memory")
+    String commandMemoryTopic();
+
     interface Webhook {
         /** Surveys (SV_...) whose completed responses are subscribed to at start. */
         Optional<List<String>> surveyIds();

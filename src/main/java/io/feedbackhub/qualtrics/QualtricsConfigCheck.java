@@ -66,6 +66,12 @@ public class QualtricsConfigCheck implements ConnectorConfigCheck, RemovalLimit 
             problems.add("hub.api.token", "is required when hub.qualtrics.enabled=true (the bearer token of the /qualtrics command API),"
                     + " at least 16 characters");
         }
+        if (config.commandMemory().toHours() < 1) {
+            problems.add("hub.qualtrics.command-memory", "must be at least 1h (a command repeated later than this is carried out again)");
+        }
+        if (config.commandMemoryTopic().isBlank()) {
+            problems.add("hub.qualtrics.command-memory-topic", "must not be empty");
+        }
         checkWebhook(problems);
         config.commandsTopic().filter(topic -> hub.kafka().brokers().isEmpty())
                 .ifPresent(topic -> problems.add("hub.qualtrics.commands-topic", "needs hub.kafka.brokers (the Kafka cluster it is on)"));

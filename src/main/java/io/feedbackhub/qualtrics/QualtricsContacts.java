@@ -106,7 +106,8 @@ public class QualtricsContacts {
         return new QualtricsClient.Answer(200, answer.toString(), answer);
     }
 
-    private JsonNode search(String directory, String extRef) {
+    /** The contacts with this extRef. */
+    JsonNode search(String directory, String extRef) {
         String filter = json.createObjectNode().set("filter", json.createObjectNode()
                 .put("filterType", "extRef").put("comparison", "eq").put("value", extRef)).toString();
         return client.call(QualtricsRequest.send("POST", path(directory) + "/search", filter)).result().path("elements");

@@ -285,6 +285,98 @@ class QualtricsCommandsTest {
         assertThat(calls("POST /API/v3/distributions/sms") - posts).as("a POST that may have gone through is not repeated").isEqualTo(1);
     }
 
+    /** An email invite of its own survey, so that no other test's distribution looks like it. */
+    static String invite(String survey) {
+        return """
+                {"surveyLink":{"surveyId":"%s","type":"Individual"},
+                 "header":{"fromEmail":"noreply@example.com","subject":"Pulse"},
+                 "message":{"messageText":"How are we doing?"},
+                 "recipients":{"mailingListId":"CG_onceList000001"},"sendDate":"2026-02-02T08:00:00Z"}""".formatted(survey);
+    }
+
+    List<JsonNode> results(String commandId) {
+        return HubRuns.table(config.dataDir(), QualtricsCommands.RESULTS_TABLE).stream()
+                .filter(r -> r.path("commandId").asText().equals(commandId)).toList();
+    }
+
+    @Test
+    void aDistributionRepeatedWithItsIdempotencyKeyGoesOutOnce() {
+        String body = invite("SV_onceRepeated00001");
+        long posts = calls("POST /API/v3/distributions");
+        String id = authorised().header("Idempotency-Key", "send-repeated-1").body(body).post("/qualtrics/distributions/email")
+                .then().statusCode(200).extract().path("result.id");
+        // the caller did not see the answer and sends it again: the same distribution comes back, nothing goes out
+        authorised().header("Idempotency-Key", "send-repeated-1").body(body).post("/qualtrics/distributions/email")
+                .then().statusCode(200).body("result.id", equalTo(id)).body("meta.notice", containsString("nothing was sent again"));
+        assertThat(calls("POST /API/v3/distributions") - posts).isEqualTo(1);
+        assertThat(results("send-repeated-1")).extracting(r -> r.path("outcome").asText() + " " + r.path("qualtricsId").asText())
+                .containsExactly("answered " + id, "remembered " + id);
+
+        // the same key on another command is a mistake of the caller's, not a repeat
+        authorised().header("Idempotency-Key", "send-repeated-1").body(invite("SV_onceOther00000001")).post("/qualtrics/distributions/email")
+                .then().statusCode(422).body("error", containsString("another command"));
+        authorised().header("Idempotency-Key", "bad key with spaces").body(body).post("/qualtrics/distributions/email")
+                .then().statusCode(400).body("field", equalTo("Idempotency-Key"));
+        assertThat(calls("POST /API/v3/distributions") - posts).isEqualTo(1);
+    }
+
+    @Test
+    void aDistributionWhoseAnswerWasLostIsFoundInQualtricsNotSentAgain() {
+        String body = invite("SV_onceAnswerLost001");
+        fake.inject(FakeQualtrics.Fault.gatewayTimeoutAfterCommit("POST", "/distributions"));
+        long posts = calls("POST /API/v3/distributions");
+        authorised().header("Idempotency-Key", "send-lost-answer").body(body).post("/qualtrics/distributions/email").then().statusCode(504);
+        String made = fake.emailDistributions().values().stream()
+                .filter(d -> d.path("surveyLink").path("surveyId").asText().equals("SV_onceAnswerLost001")).findFirst().orElseThrow()
+                .path("id").asText();
+
+        authorised().header("Idempotency-Key", "send-lost-answer").body(body).post("/qualtrics/distributions/email")
+                .then().statusCode(200).body("result.id", equalTo(made)).body("meta.notice", containsString("interrupted"));
+        assertThat(calls("POST /API/v3/distributions") - posts).isEqualTo(1);
+        assertThat(results("send-lost-answer").get(1).path("outcome").asText()).isEqualTo("recovered");
+        assertThat(results("send-lost-answer").get(1).path("qualtricsId").asText()).isEqualTo(made);
+    }
+
+    @Test
+    void aDistributionThatMayHaveGoneOutIsNotSentAgainAndItsOutcomeIsUnknown() {
+        String body = invite("SV_onceUnknown000001");
+        // the gateway answers 504 and the distribution is not there: it may still appear, so it is not sent again
+        fake.inject(FakeQualtrics.Fault.status("POST", "/distributions", 504));
+        long posts = calls("POST /API/v3/distributions");
+        authorised().header("Idempotency-Key", "send-unknown").body(body).post("/qualtrics/distributions/email").then().statusCode(504);
+        authorised().header("Idempotency-Key", "send-unknown").body(body).post("/qualtrics/distributions/email").then().statusCode(409)
+                .body("outcome", equalTo("unknown")).body("error", containsString("Check in Qualtrics"));
+        assertThat(calls("POST /API/v3/distributions") - posts).isEqualTo(1);
+        assertThat(results("send-unknown")).extracting(r -> r.path("outcome").asText()).containsExactly("answered", "unknown");
+    }
+
+    @Test
+    void aDistributionQualtricsRefusedMayBeSentAgainWithItsKey() {
+        String body = invite("SV_onceRefused000001");
+        fake.inject(FakeQualtrics.Fault.status("POST", "/distributions", 400));
+        long posts = calls("POST /API/v3/distributions");
+        authorised().header("Idempotency-Key", "send-refused").body(body).post("/qualtrics/distributions/email").then().statusCode(400);
+        authorised().header("Idempotency-Key", "send-refused").body(body).post("/qualtrics/distributions/email").then().statusCode(200)
+                .body("result.id", startsWith("EMD_"));
+        assertThat(calls("POST /API/v3/distributions") - posts).isEqualTo(2);
+    }
+
+    @Test
+    void aContactCreateInterruptedAfterItStartedIsFoundByItsExtRef() {
+        String body = "{\"firstName\":\"Once\",\"email\":\"once@example.com\",\"extRef\":\"cmd-once\"}";
+        // no answer, and the search the create's own retry needs fails too: the create is not confirmed
+        fake.inject(FakeQualtrics.Fault.gatewayTimeoutAfterCommit("POST", "/contacts"));
+        for (int i = 0; i < 20; i++) {
+            fake.inject(FakeQualtrics.Fault.status("POST", "/contacts/search", 500));
+        }
+        authorised().header("Idempotency-Key", "create-once").body(body).post("/qualtrics/contacts").then().statusCode(504);
+        fake.clearFaults();
+        String id = authorised().header("Idempotency-Key", "create-once").body(body).post("/qualtrics/contacts").then().statusCode(200)
+                .extract().path("result.id");
+        assertThat(fake.contacts().stream().filter(c -> c.path("extRef").asText().equals("cmd-once"))).singleElement()
+                .satisfies(c -> assertThat(c.path("contactId").asText()).isEqualTo(id));
+    }
+
     void rejected(String path, String body, String field) {
         authorised().body(body).post(path).then().statusCode(400).body("field", equalTo(field));
     }

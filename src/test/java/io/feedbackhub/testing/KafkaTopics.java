@@ -3,11 +3,13 @@ package io.feedbackhub.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,6 +47,22 @@ public final class KafkaTopics {
         }
         assertThat(seen).as("records on " + topic).isEqualTo(expected);
         return records;
+    }
+
+    /** Every value of a topic from the start, read until {@code enough} holds for them (at most 30 s). */
+    public static List<String> readValuesUntil(String topic, Predicate<List<String>> enough) {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(readFromStart())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!enough.test(values) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(record.value());
+                }
+            }
+        }
+        assertThat(enough.test(values)).as("the records on " + topic + " within 30 s: " + values).isTrue();
+        return values;
     }
 
     /** The offset a consumer group has committed on partition 0 of a topic, or -1. */

@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
@@ -47,7 +49,8 @@ import com.sun.net.httpserver.HttpServer;
  * separate stores with their rules (one recipient source: a mailing list, a transaction batch or
  * the directory's sample {@link #SAMPLE}; a single contact only within a mailing list), event subscriptions, webhook emission signed with HMAC-SHA512,
  * responses answering 202 until they are ready, and injected faults (429 with or without
- * Retry-After, 500, 503, 504 after the write was committed, slow answers, a looping nextPage).
+ * Retry-After, 500, 503, 504 after the write was committed, slow answers, answers held until a test
+ * releases them, a looping nextPage).
  */
 public final class FakeQualtrics implements AutoCloseable {
 
@@ -67,7 +70,12 @@ public final class FakeQualtrics implements AutoCloseable {
     private static final long TOKEN_LIFETIME_SECONDS = 3600;
 
     /** One injected answer, used once by the next request it matches. */
-    public record Fault(String method, String pathPart, int status, String retryAfter, boolean afterCommit, long delayMillis) {
+    public record Fault(String method, String pathPart, int status, String retryAfter, boolean afterCommit, long delayMillis,
+            CountDownLatch held) {
+        public Fault(String method, String pathPart, int status, String retryAfter, boolean afterCommit, long delayMillis) {
+            this(method, pathPart, status, retryAfter, afterCommit, delayMillis, null);
+        }
+
         public static Fault status(String method, String pathPart, int status) {
             return new Fault(method, pathPart, status, null, false, 0);
         }
@@ -84,6 +92,21 @@ public final class FakeQualtrics implements AutoCloseable {
         /** The write is carried out, the answer comes only after the delay. */
         public static Fault slowAfterCommit(String method, String pathPart, long millis) {
             return new Fault(method, pathPart, 200, null, true, millis);
+        }
+
+        /** The write is carried out, and its answer held until {@link #release()} (for a test to kill the caller meanwhile). */
+        public static Fault heldAfterCommit(String method, String pathPart) {
+            return new Fault(method, pathPart, 200, null, true, 0, new CountDownLatch(1));
+        }
+
+        /** The request is held until {@link #release()}, then dropped with a 504: it never reached the service behind the gateway. */
+        public static Fault heldAndLost(String method, String pathPart) {
+            return new Fault(method, pathPart, 504, null, false, 0, new CountDownLatch(1));
+        }
+
+        /** Lets a held request go on. */
+        public void release() {
+            held.countDown();
         }
     }
 
@@ -248,6 +271,11 @@ public final class FakeQualtrics implements AutoCloseable {
                 return;
             }
             Fault fault = takeFault(method, path);
+            if (fault != null && fault.held() != null && !fault.afterCommit()) {
+                await(fault.held());
+                error(exchange, fault.status(), reason(fault.status()), "GATEWAY", "Gateway Timeout");
+                return;
+            }
             if (fault != null && !fault.afterCommit()) {
                 if (fault.status() == 429) {
                     served429.incrementAndGet();
@@ -265,6 +293,9 @@ public final class FakeQualtrics implements AutoCloseable {
             Answer answer = route(method, path.substring("/API/v3".length()), query, body);
             if (fault != null) {
                 pause(fault.delayMillis());
+                if (fault.held() != null) {
+                    await(fault.held());
+                }
                 if (fault.status() != 200) {
                     // the write is done; only the answer is lost
                     error(exchange, fault.status(), reason(fault.status()), "GATEWAY", "Gateway Timeout");
@@ -314,7 +345,9 @@ public final class FakeQualtrics implements AutoCloseable {
             if (!query.containsKey("surveyId")) {
                 return fail(400, "surveyId is required", "MISSING_SURVEY");
             }
-            return ok(list(emailDistributions.values(), d -> query.get("surveyId").equals(d.path("surveyLink").path("surveyId").asText())));
+            return ok(list(emailDistributions.values(), d -> query.get("surveyId").equals(d.path("surveyLink").path("surveyId").asText())
+                    && (!query.containsKey("distributionRequestType") || query.get("distributionRequestType").equals(d.path("requestType").asText()))
+                    && (!query.containsKey("mailingListId") || query.get("mailingListId").equals(d.path("recipients").path("mailingListId").asText()))));
         }
         if ((m = Pattern.compile("/distributions/(EMD_[A-Za-z0-9]+)/(reminders|thankyous)").matcher(path)).matches() && method.equals("POST")) {
             if (!emailDistributions.containsKey(m.group(1))) {
@@ -488,7 +521,7 @@ public final class FakeQualtrics implements AutoCloseable {
             return fail(400, problem, "CP_TD_GER_NP");
         }
         String id = "EMD_" + String.format("%015d", ids.incrementAndGet());
-        emailDistributions.put(id, ((ObjectNode) d.deepCopy()).put("id", id).put("requestType", "Invite"));
+        emailDistributions.put(id, ((ObjectNode) d.deepCopy()).put("id", id).put("requestType", "Invite").put("createdDate", now()));
         return ok(JSON.createObjectNode().put("id", id));
     }
 
@@ -499,7 +532,7 @@ public final class FakeQualtrics implements AutoCloseable {
             return fail(400, "A " + kind + " takes header, message and sendDate only", "CP_BAD_FOLLOWUP");
         }
         String id = "EMD_" + String.format("%015d", ids.incrementAndGet());
-        emailDistributions.put(id, ((ObjectNode) d.deepCopy()).put("id", id).put("parentDistributionId", parent)
+        emailDistributions.put(id, ((ObjectNode) d.deepCopy()).put("id", id).put("parentDistributionId", parent).put("createdDate", now())
                 .put("requestType", kind.equals("reminders") ? "Reminder" : "ThankYou"));
         return ok(JSON.createObjectNode().put("distributionId", id));
     }
@@ -531,8 +564,12 @@ public final class FakeQualtrics implements AutoCloseable {
             return fail(400, problem, "SMS_INVALID");
         }
         String id = "SMSD_" + String.format("%014d", ids.incrementAndGet());
-        smsDistributions.put(id, ((ObjectNode) d.deepCopy()).put("id", id));
+        smsDistributions.put(id, ((ObjectNode) d.deepCopy()).put("id", id).put("createdDate", now()));
         return ok(JSON.createObjectNode().put("id", id));
+    }
+
+    private static String now() {
+        return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private static boolean messageValid(JsonNode message) {
@@ -716,6 +753,14 @@ public final class FakeQualtrics implements AutoCloseable {
             params.put(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return params;
+    }
+
+    private static void await(CountDownLatch release) {
+        try {
+            release.await(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void pause(long millis) {

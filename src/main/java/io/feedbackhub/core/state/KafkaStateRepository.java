@@ -1,0 +1,183 @@
+package io.feedbackhub.core.state;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.camel.spi.StateRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Camel's state repository API on a compacted Kafka topic, so that every replica reads what any
+ * of them wrote. A write returns once the broker has it ({@code acks=all}); a read first catches
+ * up with the topic's end, so it sees every write acknowledged before the read began: a replica
+ * that takes over another's partition sees the marks the other made before it died.
+ * {@code setState(key, null)} writes a tombstone. Values the {@code keep} test refuses (expired
+ * ones) are dropped as they are read, and the topic is created with the same retention.
+ *
+ * <p>Written here because Camel's {@code KafkaIdempotentRepository} keeps keys without values,
+ * answers from a cache its background consumer fills (another replica's latest mark may not be in
+ * it yet) and forgets keys beyond its cache size. The clients take the Camel Kafka component's
+ * settings (TLS, SASL), so they reach the cluster as the routes do. Nothing connects before the
+ * first read or write.
+ */
+public class KafkaStateRepository extends ServiceSupport implements StateRepository<String, String> {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final String topic;
+    private final Properties producerConfig;
+    private final Properties consumerConfig;
+    private final Duration retention;
+    private final Predicate<String> keep;
+    private final Map<String, String> state = new HashMap<>();
+    private KafkaProducer<String, String> producer;
+    private KafkaConsumer<String, String> consumer;
+    private List<TopicPartition> partitions;
+
+    public KafkaStateRepository(String topic, Properties producerConfig, Properties consumerConfig, Duration retention,
+            Predicate<String> keep) {
+        this.topic = topic;
+        this.producerConfig = producerConfig;
+        this.consumerConfig = consumerConfig;
+        this.retention = retention;
+        this.keep = keep;
+    }
+
+    /** A repository whose clients are configured as the Camel Kafka component's, on these brokers. */
+    public static KafkaStateRepository of(CamelContext camel, String brokers, String topic, Duration retention, Predicate<String> keep) {
+        KafkaConfiguration config = camel.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        Properties producer = config.createProducerProperties();
+        // the component's properties leave the brokers out (its endpoints add them)
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        Properties consumer = config.createConsumerProperties();
+        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        // partitions are assigned, not subscribed: no group, nothing committed
+        consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumer.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return new KafkaStateRepository(topic, producer, consumer, retention, keep);
+    }
+
+    @Override
+    public synchronized String getState(String key) {
+        open();
+        catchUp();
+        return state.get(key);
+    }
+
+    @Override
+    public void setState(String key, String value) {
+        synchronized (this) {
+            open();
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to the Kafka topic " + topic, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not write to the Kafka topic " + topic + ": " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            apply(key, value);
+        }
+    }
+
+    private void open() {
+        if (consumer != null) {
+            return;
+        }
+        createTopic();
+        producer = new KafkaProducer<>(producerConfig);
+        KafkaConsumer<String, String> reader = new KafkaConsumer<>(consumerConfig);
+        partitions = reader.partitionsFor(topic, TIMEOUT).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+        consumer = reader;
+    }
+
+    /** Compacted, and what is older than the retention deleted too; an existing topic is left as it is. */
+    private void createTopic() {
+        Properties admin = new Properties();
+        consumerConfig.forEach((name, value) -> {
+            if (AdminClientConfig.configNames().contains((String) name)) {
+                admin.put(name, value);
+            }
+        });
+        try (Admin client = Admin.create(admin)) {
+            NewTopic memory = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
+                    "cleanup.policy", "compact,delete", "retention.ms", String.valueOf(retention.toMillis())));
+            client.createTopics(List.of(memory)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create the Kafka topic " + topic + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the Kafka topic " + topic, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT + " when creating the topic " + topic, e);
+        }
+    }
+
+    /** Reads up to the end the topic has now. */
+    private void catchUp() {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), TIMEOUT) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read the Kafka topic " + topic + " to its end within " + TIMEOUT);
+            }
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                apply(record.key(), record.value());
+            }
+        }
+    }
+
+    private void apply(String key, String value) {
+        if (value == null || !keep.test(value)) {
+            state.remove(key);
+        } else {
+            state.put(key, value);
+        }
+    }
+
+    @Override
+    protected synchronized void doStop() {
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
+            consumer = null;
+            producer = null;
+        }
+    }
+}
