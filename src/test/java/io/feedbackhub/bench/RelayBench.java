@@ -22,9 +22,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -32,6 +37,7 @@ import java.util.stream.Stream;
 import io.feedbackhub.testing.HubProcess;
 import io.feedbackhub.testing.fake.FakeWootric;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,21 +47,21 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code bench/relay}: N concurrent clients post Segment batches of 100 {@code identify} events to
- * {@code POST /v1/batch}, first against a minimal Vert.x server that only appends each body to a
- * file (the ceiling; with an fsync per request, then without), then against the packaged hub's
- * Segment relay, with the same load and parameters in the same run. Prints accepted events/s,
- * requests/s, p50/p99 latency of the 200 and errors for each, and the ratio hub / ceiling
- * (target: at least 70% of the fsync ceiling).
+ * {@code POST /v1/batch} of the packaged hub's Segment relay and of a minimal Vert.x server that
+ * only group-commits the bodies to a file with one fsync per group (the ceiling), in alternating
+ * rounds of the same run. Prints accepted events/s, requests/s, p50/p99 latency of the 200 and
+ * errors for each, and the ratio hub / ceiling (target: at least 70%).
  *
  * <p>A plain main, not a test: the normal suite never runs it. Started by {@code bench/relay/run},
  * with the working directory holding {@code target/quarkus-app}, {@code routes/} and
  * {@code src/test/resources/routes/} (what {@link HubProcess} expects). Exit code 1 when the hub
- * does not start or does not take a probe batch, or when its journal holds fewer files than it answered 200.
+ * does not start or does not take a probe batch, or when its journal holds fewer entries than it answered 200.
  *
  * <p>Settings (system properties): {@code bench.workers} (concurrent clients, 16),
- * {@code bench.warmupSeconds} (20), {@code bench.seconds} (measured, 30), {@code bench.batch}
+ * {@code bench.warmupSeconds} (warm-up of each target, 20), {@code bench.rounds} (6),
+ * {@code bench.roundSeconds} (each target's window in a round, 10), {@code bench.batch}
  * (events a request, 100), {@code bench.users} (distinct userIds, 10000), {@code bench.noFsync}
- * (also run the ceiling without fsync, true), {@code bench.drainSeconds} (after the hub's load, how
+ * (also run the ceiling without fsync, false), {@code bench.drainSeconds} (after the rounds, how
  * long to watch delivery with no load, 10), {@code bench.wootricRateLimit} (requests a minute the
  * fake Wootric allows, as Wootric's documented example limit: 100; 0 for none), {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the
  * hub, {@code -Xmx512m}), {@code bench.dataDir} (a fresh temporary directory).
@@ -71,15 +77,29 @@ public final class RelayBench {
 
     private final int workers = Integer.getInteger("bench.workers", 16);
     private final int warmupSeconds = Integer.getInteger("bench.warmupSeconds", 20);
-    private final int seconds = Integer.getInteger("bench.seconds", 30);
+    private final int rounds = Integer.getInteger("bench.rounds", 6);
+    private final int roundSeconds = Integer.getInteger("bench.roundSeconds", 10);
     private final int batch = Integer.getInteger("bench.batch", 100);
     private final int users = Integer.getInteger("bench.users", 10_000);
-    private final boolean noFsync = Boolean.parseBoolean(System.getProperty("bench.noFsync", "true"));
+    private final boolean noFsync = Boolean.parseBoolean(System.getProperty("bench.noFsync", "false"));
     private final int drainSeconds = Integer.getInteger("bench.drainSeconds", 10);
     private final int wootricRateLimit = Integer.getInteger("bench.wootricRateLimit", 100);
     private final String hubJavaOptions = System.getProperty("bench.hubJavaOptions", "-Xmx512m");
     private final String authorization = "Basic "
             + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
+    /** The clients, the same threads for every window, so their CPU time is counted whole. */
+    private final ExecutorService clients = Executors.newFixedThreadPool(workers, new java.util.concurrent.ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "relay-bench-" + n.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) {
         Bench.main(() -> new RelayBench().run());
@@ -92,15 +112,11 @@ public final class RelayBench {
         Path ceilingDir = data.resolveSibling(data.getFileName() + "-ceiling");
         Files.createDirectories(ceilingDir);
         System.out.printf(Locale.ROOT, "feedback-hub relay bench: %d workers, batches of %d identify events, %,d distinct users, "
-                + "warm-up %d s, measured %d s; hub JAVA_TOOL_OPTIONS=%s%n", workers, batch, users, warmupSeconds, seconds,
-                hubJavaOptions);
-        System.out.printf(Locale.ROOT, "java %s, %d cpus, load average %.2f, data dir %s (%s)%n", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                data, fileSystem(data));
+                + "warm-up %d s each, then %d rounds of %d s each, alternating; hub JAVA_TOOL_OPTIONS=%s%n", workers, batch, users,
+                warmupSeconds, rounds, roundSeconds, hubJavaOptions);
+        System.out.printf(Locale.ROOT, "java %s, %d cpus, load average %s, data dir %s (%s)%n", System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), loadAverage(), data, fileSystem(data));
 
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        List<Phase> phases = new ArrayList<>();
         try (FakeWootric fake = new FakeWootric()) {
             // real Wootric limits requests per minute and account; without a limit, delivery to the
             // fake runs flat out and takes CPU from intake that it could never take from Wootric
@@ -114,7 +130,9 @@ public final class RelayBench {
             env.put("HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME);
             env.put("HUB_WOOTRIC_PASSWORD", FakeWootric.PASSWORD);
             env.put("JAVA_TOOL_OPTIONS", hubJavaOptions);
-            try (HubProcess hub = HubProcess.create(data, env)) {
+            try (HubProcess hub = HubProcess.create(data, env);
+                    Ceiling ceiling = new Ceiling(ceilingDir.resolve("ceiling-fsync.jsonl"), true);
+                    Ceiling loose = noFsync ? new Ceiling(ceilingDir.resolve("ceiling.jsonl"), false) : null) {
                 // Ctrl-C on the bench must not leave the hub running
                 Runtime.getRuntime().addShutdownHook(new Thread(hub::close));
                 long startAt = System.nanoTime();
@@ -122,31 +140,57 @@ public final class RelayBench {
                 URI hubUri = URI.create("http://127.0.0.1:" + hub.publicPort() + "/v1/batch");
                 ProcessHandle hubProcess = ProcessHandle.current().children()
                         .filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar")).findFirst().orElse(null);
-                probe(client, hubUri, hub);
-                System.out.printf(Locale.ROOT, "hub ready in %.1f s and took a probe batch; it idles while the ceiling runs%n",
-                        seconds(System.nanoTime() - startAt));
+                probe(hubUri, hub);
+                System.out.printf(Locale.ROOT, "hub ready in %.1f s and took a probe batch%n", seconds(System.nanoTime() - startAt));
 
-                // the ceiling first: the hub's delivery, which goes on after its own phase, must not
-                // eat the CPU the ceiling runs on
-                phases.add(ceiling(client, ceilingDir, true));
-                if (noFsync) {
-                    phases.add(ceiling(client, ceilingDir, false));
+                List<Target> targets = new ArrayList<>();
+                targets.add(new Target("ceiling: group commit + fsync", ceiling.uri(), ceiling));
+                if (loose != null) {
+                    targets.add(new Target("ceiling: group commit, no fsync", loose.uri(), loose));
                 }
+                Target relay = new Target("hub (Segment relay)", hubUri, null);
+                targets.add(relay);
 
                 Path journal = data.resolve("journal").resolve("segment");
                 long doneBefore = count(journal.resolve("done"));
                 int writesBefore = fake.writes.size();
                 int apiBefore = fake.apiRequests.get();
-                long hubStarted = System.nanoTime();
-                Phase relay = load("hub (Segment relay)", client, hubUri, true, hubProcess);
-                double phaseSeconds = seconds(System.nanoTime() - hubStarted);
+                long loadStarted = System.nanoTime();
+                for (Target target : targets) {
+                    System.out.printf(Locale.ROOT, "warm-up %d s: %s%n", warmupSeconds, target.name);
+                    Window w = window(target, warmupSeconds, hubProcess);
+                    target.totalOk += w.totalOk;
+                    target.warmupErrors += w.errors;
+                }
+                for (int r = 0; r < rounds; r++) {
+                    // ABBA order: a drift of the machine's load over the run weighs on both sides alike
+                    List<Target> order = new ArrayList<>(targets);
+                    if (r % 2 == 1) {
+                        java.util.Collections.reverse(order);
+                    }
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d:", r + 1, rounds));
+                    for (Target target : order) {
+                        Window w = window(target, roundSeconds, hubProcess);
+                        target.add(w);
+                        if (target != relay) {
+                            relay.cpuWhileIdle += w.hubCpu;
+                        }
+                        line.append(String.format(Locale.ROOT, "  %s %,.0f req/s (others %.0f%%)", target.shortName(),
+                                w.ok / (double) roundSeconds, 100 * w.othersShare()));
+                    }
+                    line.append(String.format(Locale.ROOT, "  ratio %.2f; load average %s", relay.roundOk.get(r)
+                            / (double) targets.get(0).roundOk.get(r), loadAverage()));
+                    System.out.println(line);
+                }
+                double loadSeconds = seconds(System.nanoTime() - loadStarted);
                 long pending = count(journal);
                 long delivered = count(journal.resolve("done")) - doneBefore;
                 int writes = fake.writes.size() - writesBefore;
                 relay.notes.add(String.format(Locale.ROOT, "delivery backlog at the end of the load: %,d journal files "
-                        + "not yet in done/. During the %.0f s of load: %,d files moved to done/, the fake Wootric saw %,d API "
-                        + "requests and %,d end-user writes (~%,.1f identifies delivered a second)", pending,
-                        phaseSeconds, delivered, fake.apiRequests.get() - apiBefore, writes, writes / phaseSeconds));
+                        + "not yet in done/. During the %.0f s of warm-ups and rounds: %,d files moved to done/, the fake Wootric saw "
+                        + "%,d API requests and %,d end-user writes (~%,.1f identifies delivered a second); the hub's process used "
+                        + "%.1f s CPU during the ceiling's rounds", pending, loadSeconds, delivered, fake.apiRequests.get() - apiBefore,
+                        writes, writes / loadSeconds, relay.cpuWhileIdle));
                 if (drainSeconds > 0) {
                     // delivery alone, no intake: is it slow, or was it starved of CPU by the intake?
                     long done0 = count(journal.resolve("done"));
@@ -160,34 +204,44 @@ public final class RelayBench {
                             + "backlog then %,d files", drainSeconds, drainedWrites, drainedWrites / (double) drainSeconds,
                             fake.apiRequests.get() - api0, drained, count(journal)));
                 }
-                phases.add(relay);
 
                 hub.stop();
                 relay.notes.addAll(logSummary(hub.output()));
                 // after the stop nothing moves: every 200 of the hub must be one journal entry (a line)
                 long pendingAfter = entries(journal);
                 long doneAfter = entries(journal.resolve("done"));
+                long files = count(journal) + count(journal.resolve("done"));
                 long inflight = countMatching(journal, ".inflight-");
                 long answered = relay.totalOk + 1; // the probe
+                relay.perGroup = files == 0 ? Double.NaN : (pendingAfter + doneAfter) / (double) files;
                 String check = String.format(Locale.ROOT, "journal after the hub stopped: %,d pending + %,d done = %,d entries for "
-                        + "%,d answers 200 (the probe included); %,d .inflight- files", pendingAfter, doneAfter,
-                        pendingAfter + doneAfter, answered, inflight);
+                        + "%,d answers 200 (the probe included), in %,d files; %,d .inflight- files", pendingAfter, doneAfter,
+                        pendingAfter + doneAfter, answered, files, inflight);
                 relay.notes.add(check);
                 if (pendingAfter + doneAfter > answered) {
                     relay.notes.add("more journal entries than 200s: requests that ended in an error were journaled all the same");
                 }
+                for (Target target : targets) {
+                    if (target.ceiling != null) {
+                        target.perGroup = target.ceiling.requests.get() / (double) Math.max(1, target.ceiling.groups.get());
+                        target.notes.add(String.format(Locale.ROOT, "%,d requests written in %,d groups (%,d bytes)",
+                                target.ceiling.requests.get(), target.ceiling.groups.get(), target.ceiling.bytes.get()));
+                    }
+                }
                 if (pendingAfter + doneAfter < answered) {
-                    print(phases);
+                    print(targets);
                     throw new BenchFailure(check + ": answered 200 but not journaled\nend of the hub log:\n"
                             + tail(hub.output(), 40));
                 }
+                print(targets);
             }
+        } finally {
+            clients.shutdownNow();
         }
-        print(phases);
     }
 
     /** One batch before anything is measured: the relay must be up and answer 200. */
-    private void probe(HttpClient client, URI uri, HubProcess hub) throws InterruptedException {
+    private void probe(URI uri, HubProcess hub) throws InterruptedException {
         try {
             HttpResponse<String> answer = client.send(request(uri, body()), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
@@ -201,114 +255,206 @@ public final class RelayBench {
 
     // ---- the ceiling -------------------------------------------------------------------------
 
-    private Phase ceiling(HttpClient client, Path dir, boolean fsync) throws Exception {
-        Path file = dir.resolve(fsync ? "ceiling-fsync.jsonl" : "ceiling.jsonl");
-        Files.deleteIfExists(file);
-        Vertx vertx = Vertx.vertx();
-        try (AppendOnly sink = new AppendOnly(file, fsync)) {
-            int port = listen(vertx, sink);
-            Phase phase = load("ceiling: Vert.x append" + (fsync ? " + fsync" : ", no fsync"), client,
-                    URI.create("http://127.0.0.1:" + port + "/v1/batch"), false, null);
-            phase.notes.add(String.format(Locale.ROOT, "%,d requests appended, %,d bytes (%,.1f MB/s in the measured window)",
-                    sink.requests.get(), sink.bytes.get(), phase.ok * (double) phase.meanBodyBytes / seconds / 1e6));
-            return phase;
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(file);
-        }
-    }
-
     /**
-     * As many server instances as Quarkus puts on event loops (2 per core), each answering
-     * {@code 200 {"success":true}} once the body is appended (and forced) on a worker thread.
+     * A Vert.x HTTP server that answers {@code 200 {"success":true}} once the body is in a file: as
+     * many server instances as Quarkus puts on event loops (2 per core) hand each body to one writer
+     * thread, which writes everything that queued up meanwhile in one go and forces it with one
+     * fsync (a group commit), then answers the whole group.
      */
-    private static int listen(Vertx vertx, AppendOnly sink) throws Exception {
-        int instances = 2 * Runtime.getRuntime().availableProcessors();
-        int port = freePort();
-        vertx.deployVerticle(() -> new AbstractVerticle() {
-            @Override
-            public void start(Promise<Void> started) {
-                HttpServer server = vertx.createHttpServer();
-                server.requestHandler(request -> handle(vertx, sink, request));
-                server.listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
-            }
-        }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return port;
-    }
-
-    private static void handle(Vertx vertx, AppendOnly sink, HttpServerRequest request) {
-        request.body().compose(body -> vertx.executeBlocking(() -> {
-            sink.append(body);
-            return null;
-        }, false)).onComplete(done -> {
-            if (done.succeeded()) {
-                request.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(Buffer.buffer(SUCCESS));
-            } else {
-                request.response().setStatusCode(503).end(String.valueOf(done.cause()));
-            }
-        });
-    }
-
-    /**
-     * One file, opened for appending. The write holds a lock (a body is one contiguous record), the
-     * fsync does not: requests that arrive during an fsync share the next one, as concurrent
-     * fsyncs of the hub's journal files can.
-     */
-    static final class AppendOnly implements AutoCloseable {
+    static final class Ceiling implements AutoCloseable {
         private static final ByteBuffer NEWLINE = ByteBuffer.wrap(new byte[] {'\n'});
-        private final FileChannel channel;
+
+        private record Pending(Buffer body, HttpServerRequest request, Context context) {
+        }
+
+        private final Path file;
         private final boolean fsync;
+        private final FileChannel channel;
+        private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+        private final Thread writer;
+        private final Vertx vertx = Vertx.vertx();
+        private final int port = freePort();
         final AtomicLong requests = new AtomicLong();
+        final AtomicLong groups = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
 
-        AppendOnly(Path file, boolean fsync) throws IOException {
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+        Ceiling(Path file, boolean fsync) throws Exception {
+            this.file = file;
             this.fsync = fsync;
+            Files.deleteIfExists(file);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            writer = new Thread(this::write, "ceiling-writer" + (fsync ? "-fsync" : ""));
+            writer.setDaemon(true);
+            writer.start();
+            int instances = 2 * Runtime.getRuntime().availableProcessors();
+            vertx.deployVerticle(() -> new AbstractVerticle() {
+                @Override
+                public void start(Promise<Void> started) {
+                    HttpServer server = vertx.createHttpServer();
+                    server.requestHandler(request -> {
+                        Context context = vertx.getOrCreateContext();
+                        request.body().onSuccess(body -> queue.add(new Pending(body, request, context)));
+                    });
+                    server.listen(port, "127.0.0.1").<Void>mapEmpty().onComplete(started);
+                }
+            }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
 
-        void append(Buffer body) throws IOException {
-            ByteBuffer[] record = {ByteBuffer.wrap(body.getBytes()), NEWLINE.duplicate()};
-            synchronized (this) {
-                while (record[0].hasRemaining() || record[1].hasRemaining()) {
-                    channel.write(record);
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + port + "/v1/batch");
+        }
+
+        /** The writer thread: takes what queued up, one write and one fsync for all of it, then answers all of it. */
+        private void write() {
+            List<Pending> group = new ArrayList<>();
+            while (true) {
+                group.clear();
+                try {
+                    group.add(queue.take());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                queue.drainTo(group);
+                ByteBuffer[] records = new ByteBuffer[2 * group.size()];
+                long size = 0;
+                for (int i = 0; i < group.size(); i++) {
+                    Buffer body = group.get(i).body();
+                    records[2 * i] = ByteBuffer.wrap(body.getBytes());
+                    records[2 * i + 1] = NEWLINE.duplicate();
+                    size += body.length() + 1L;
+                }
+                String failure = null;
+                try {
+                    for (long written = 0; written < size;) {
+                        written += channel.write(records);
+                    }
+                    if (fsync) {
+                        channel.force(true);
+                    }
+                } catch (IOException e) {
+                    failure = e.toString();
+                }
+                groups.incrementAndGet();
+                requests.addAndGet(group.size());
+                bytes.addAndGet(size);
+                for (Pending pending : group) {
+                    String error = failure;
+                    pending.context().runOnContext(v -> {
+                        if (error == null) {
+                            pending.request().response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                                    .end(Buffer.buffer(SUCCESS));
+                        } else {
+                            pending.request().response().setStatusCode(503).end(error);
+                        }
+                    });
                 }
             }
-            if (fsync) {
-                channel.force(true); // what Camel's file producer does with forceWrites=true
-            }
-            requests.incrementAndGet();
-            bytes.addAndGet(body.length() + 1L);
         }
 
         @Override
-        public void close() throws IOException {
-            channel.close();
+        public void close() throws Exception {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } finally {
+                writer.interrupt();
+                writer.join(10_000);
+                channel.close();
+                Files.deleteIfExists(file);
+            }
         }
     }
 
     // ---- the load ----------------------------------------------------------------------------
 
-    /** What one target did: the measured window, plus everything answered 200 (warm-up too). */
-    static final class Phase {
+    /** One side of the comparison, and the sums of its measured windows. */
+    static final class Target {
         final String name;
+        final URI uri;
+        /** The ceiling's server, or null for the hub. */
+        final Ceiling ceiling;
         long ok;
         long errors;
+        long warmupErrors;
+        /** Every 200 it answered, warm-up and the tails after windows included: the journal check's count. */
         long totalOk;
-        long meanBodyBytes;
-        long[] latencies;
-        double busyCpu = Double.NaN;
-        /** CPU seconds in the measured window: the server (hub process or the ceiling's Vert.x threads), user and system. */
-        double serverUser = Double.NaN;
-        double serverSys = Double.NaN;
-        /** CPU seconds in the measured window of this JVM's load generator threads (workers, HttpClient) and of the fake. */
-        double loadCpu = Double.NaN;
-        double fakeCpu = Double.NaN;
+        long bodyBytes;
+        long bodies;
+        final List<long[]> latencies = new ArrayList<>();
+        final List<Long> roundOk = new ArrayList<>();
+        long idleJiffies;
+        long totalJiffies;
+        long othersJiffies;
+        /** CPU seconds in the measured windows: the server (hub process or the ceiling's threads), user and system. */
+        double serverUser;
+        double serverSys;
+        /** CPU seconds in the measured windows of this JVM's load generator threads (workers, HttpClient) and of the fake. */
+        double loadCpu;
+        double fakeCpu;
+        /** The hub only: its process's CPU seconds while the ceiling was measured (delivery, pollers). */
+        double cpuWhileIdle;
+        /** Requests a write + fsync: the ceiling's groups, the hub's journal files. */
+        double perGroup = Double.NaN;
         String firstError;
         final List<String> notes = new ArrayList<>();
 
-        Phase(String name) {
+        Target(String name, URI uri, Ceiling ceiling) {
             this.name = name;
+            this.uri = uri;
+            this.ceiling = ceiling;
+        }
+
+        String shortName() {
+            return ceiling == null ? "hub" : ceiling.fsync ? "ceiling" : "no-fsync";
+        }
+
+        void add(Window w) {
+            ok += w.ok;
+            errors += w.errors;
+            totalOk += w.totalOk;
+            bodyBytes += w.bodyBytes;
+            bodies += w.bodies;
+            latencies.add(w.latencies);
+            roundOk.add(w.ok);
+            idleJiffies += w.idleJiffies;
+            totalJiffies += w.totalJiffies;
+            othersJiffies += w.othersJiffies;
+            serverUser += w.serverUser;
+            serverSys += w.serverSys;
+            loadCpu += w.loadCpu;
+            fakeCpu += w.fakeCpu;
+            if (firstError == null) {
+                firstError = w.firstError;
+            }
+        }
+
+        long[] sortedLatencies() {
+            long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            return all;
+        }
+    }
+
+    /** What one target did in one window. */
+    static final class Window {
+        long ok;
+        long errors;
+        long totalOk;
+        long bodyBytes;
+        long bodies;
+        long[] latencies;
+        long idleJiffies;
+        long totalJiffies;
+        /** Busy jiffies of processes other than this bench and the hub (other people's builds). */
+        long othersJiffies;
+        double serverUser;
+        double serverSys;
+        double loadCpu;
+        double fakeCpu;
+        /** The hub's process CPU seconds in the window, whichever target was loaded. */
+        double hubCpu;
+        String firstError;
+
+        double othersShare() {
+            return totalJiffies == 0 ? Double.NaN : othersJiffies / (double) totalJiffies;
         }
     }
 
@@ -330,86 +476,83 @@ public final class RelayBench {
         }
     }
 
-    /** The load on one target; hub: the hub's process, whose CPU time is the server's (null when not found). */
-    private Phase load(String name, HttpClient client, URI uri, boolean hubPhase, ProcessHandle hub) throws Exception {
-        System.out.printf(Locale.ROOT, "%s: %d s warm-up, %d s measured ...%n", name, warmupSeconds, seconds);
-        long start = System.nanoTime();
-        long from = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
-        long to = from + TimeUnit.SECONDS.toNanos(seconds);
-        Tally[] tallies = new Tally[workers];
-        AtomicReference<String> firstError = new AtomicReference<>();
-        CountDownLatch finished = new CountDownLatch(workers);
-        for (int w = 0; w < workers; w++) {
-            Tally tally = tallies[w] = new Tally();
-            Thread thread = new Thread(() -> {
-                try {
-                    work(client, uri, from, to, tally, firstError);
-                } finally {
-                    finished.countDown();
-                }
-            }, "relay-bench-" + w);
-            thread.setDaemon(true);
-            thread.start();
-        }
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, from - System.nanoTime()));
+    /** The load on one target for {@code seconds}; hub: the hub's process, whose CPU time is the server's (null when not found). */
+    private Window window(Target target, int seconds, ProcessHandle hub) throws Exception {
         long[] cpu0 = machineCpu();
         long[] hub0 = processCpuTicks(hub);
+        long[] self0 = processCpuTicks(ProcessHandle.current());
         Map<Long, Long> threads0 = threadCpu();
+        long from = System.nanoTime();
+        long to = from + TimeUnit.SECONDS.toNanos(seconds);
+        AtomicReference<String> firstError = new AtomicReference<>();
+        List<Future<Tally>> tallies = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            tallies.add(clients.submit(() -> {
+                Tally tally = new Tally();
+                work(target.uri, from, to, tally, firstError);
+                return tally;
+            }));
+        }
         TimeUnit.NANOSECONDS.sleep(Math.max(0, to - System.nanoTime()));
         long[] cpu1 = machineCpu();
         long[] hub1 = processCpuTicks(hub);
+        long[] self1 = processCpuTicks(ProcessHandle.current());
         Map<String, Double> threads = threadCpuSince(threads0);
-        if (!finished.await(60, TimeUnit.SECONDS)) {
-            throw new BenchFailure(name + ": requests still open 60 s after the end of the load");
-        }
 
-        Phase phase = new Phase(name);
-        int all = 0;
-        long bodyBytes = 0;
-        long bodies = 0;
-        for (Tally t : tallies) {
-            all += t.n;
-            phase.ok += t.ok;
-            phase.errors += t.errors;
-            phase.totalOk += t.totalOk;
-            bodyBytes += t.bodyBytes;
-            bodies += t.bodies;
+        Window window = new Window();
+        List<Tally> done = new ArrayList<>();
+        for (Future<Tally> tally : tallies) {
+            try {
+                done.add(tally.get(60, TimeUnit.SECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new BenchFailure(target.name + ": requests still open 60 s after the end of the load");
+            }
         }
-        phase.latencies = new long[all];
+        int all = 0;
+        for (Tally t : done) {
+            all += t.n;
+            window.ok += t.ok;
+            window.errors += t.errors;
+            window.totalOk += t.totalOk;
+            window.bodyBytes += t.bodyBytes;
+            window.bodies += t.bodies;
+        }
+        window.latencies = new long[all];
         int at = 0;
-        for (Tally t : tallies) {
-            System.arraycopy(t.latencies, 0, phase.latencies, at, t.n);
+        for (Tally t : done) {
+            System.arraycopy(t.latencies, 0, window.latencies, at, t.n);
             at += t.n;
         }
-        Arrays.sort(phase.latencies);
-        phase.meanBodyBytes = bodies == 0 ? 0 : bodyBytes / bodies;
-        phase.firstError = firstError.get();
-        if (cpu0 != null && cpu1 != null && cpu1[1] > cpu0[1]) {
-            phase.busyCpu = 1.0 - (double) (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]);
+        window.firstError = firstError.get();
+        if (cpu0 != null && cpu1 != null) {
+            window.idleJiffies = cpu1[0] - cpu0[0];
+            window.totalJiffies = cpu1[1] - cpu0[1];
+            long ours = (hub0 != null && hub1 != null ? hub1[0] + hub1[1] - hub0[0] - hub0[1] : 0)
+                    + (self0 != null && self1 != null ? self1[0] + self1[1] - self0[0] - self0[1] : 0);
+            window.othersJiffies = Math.max(0, window.totalJiffies - window.idleJiffies - ours);
         }
-        phase.loadCpu = threads.getOrDefault("load", 0.0);
-        phase.fakeCpu = threads.getOrDefault("fake", 0.0);
-        if (hubPhase) {
+        window.loadCpu = threads.getOrDefault("load", 0.0);
+        window.fakeCpu = threads.getOrDefault("fake", 0.0);
+        if (hub0 != null && hub1 != null) {
+            window.hubCpu = (hub1[0] + hub1[1] - hub0[0] - hub0[1]) / (double) CLOCK_TICKS;
+        }
+        if (target.ceiling == null) {
             if (hub0 != null && hub1 != null) {
-                phase.serverUser = (hub1[0] - hub0[0]) / (double) CLOCK_TICKS;
-                phase.serverSys = (hub1[1] - hub0[1]) / (double) CLOCK_TICKS;
+                window.serverUser = (hub1[0] - hub0[0]) / (double) CLOCK_TICKS;
+                window.serverSys = (hub1[1] - hub0[1]) / (double) CLOCK_TICKS;
             }
         } else {
             // thread CPU time holds user and system time together
-            phase.serverUser = threads.getOrDefault("server", 0.0);
-            phase.serverSys = 0;
+            window.serverUser = threads.getOrDefault("server", 0.0);
         }
-        System.out.printf(Locale.ROOT, "  %,.0f events/s, %,.1f requests/s, p50 %.1f ms, p99 %.1f ms, %,d errors%n",
-                eventsPerSecond(phase), requestsPerSecond(phase), millis(percentile(phase.latencies, 0.50)),
-                millis(percentile(phase.latencies, 0.99)), phase.errors);
-        return phase;
+        return window;
     }
 
     /**
      * One client: a new batch (fresh messageIds, users drawn from {@code bench.users}), sent as soon
-     * as the previous one is answered. Counted in the window when it completes inside it.
+     * as the previous one is answered, until {@code to}. Counted in the window when it completes by {@code to}.
      */
-    private void work(HttpClient client, URI uri, long from, long to, Tally tally, AtomicReference<String> firstError) {
+    private void work(URI uri, long from, long to, Tally tally, AtomicReference<String> firstError) {
         while (System.nanoTime() < to) {
             byte[] body = body();
             tally.bodyBytes += body.length;
@@ -469,66 +612,75 @@ public final class RelayBench {
 
     // ---- report ------------------------------------------------------------------------------
 
-    private void print(List<Phase> phases) {
+    private void print(List<Target> targets) {
+        int measured = rounds * roundSeconds;
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-32s %9s %10s %7s %7s %6s %8s %15s %9s%n", "", "events/s", "requests/s", "p50 ms",
-                "p99 ms", "errors", "machine", "server CPU", "load gen");
-        System.out.printf(Locale.ROOT, "%-32s %9s %10s %7s %7s %6s %8s %15s %9s%n", "", "", "", "", "", "", "busy",
-                "ms/req (sys)", "ms/req");
-        for (Phase p : phases) {
-            System.out.printf(Locale.ROOT, "%-32s %,9.0f %,10.1f %7.1f %7.1f %,6d %7.0f%% %15s %9.2f%n", p.name, eventsPerSecond(p),
-                    requestsPerSecond(p), millis(percentile(p.latencies, 0.50)), millis(percentile(p.latencies, 0.99)), p.errors,
-                    100 * p.busyCpu, p.serverSys == 0 ? String.format(Locale.ROOT, "%.2f", perRequest(p, p.serverUser))
-                            : String.format(Locale.ROOT, "%.2f (%.2f)", perRequest(p, p.serverUser + p.serverSys),
-                                    perRequest(p, p.serverSys)), perRequest(p, p.loadCpu));
+        System.out.printf(Locale.ROOT, "%-32s %9s %10s %7s %7s %6s %8s %8s %15s %9s %9s%n", "", "events/s", "requests/s", "p50 ms",
+                "p99 ms", "errors", "machine", "others", "server CPU", "load gen", "requests");
+        System.out.printf(Locale.ROOT, "%-32s %9s %10s %7s %7s %6s %8s %8s %15s %9s %9s%n", "", "", "", "", "", "", "busy", "",
+                "ms/req (sys)", "ms/req", "a group");
+        for (Target t : targets) {
+            long[] latencies = t.sortedLatencies();
+            System.out.printf(Locale.ROOT, "%-32s %,9.0f %,10.1f %7.1f %7.1f %,6d %7.0f%% %7.0f%% %15s %9.2f %9.1f%n", t.name,
+                    t.ok * batch / (double) measured, t.ok / (double) measured, millis(percentile(latencies, 0.50)),
+                    millis(percentile(latencies, 0.99)), t.errors,
+                    100 * (1 - t.idleJiffies / (double) Math.max(1, t.totalJiffies)),
+                    100 * t.othersJiffies / (double) Math.max(1, t.totalJiffies),
+                    t.serverSys == 0 ? String.format(Locale.ROOT, "%.2f", perRequest(t, t.serverUser))
+                            : String.format(Locale.ROOT, "%.2f (%.2f)", perRequest(t, t.serverUser + t.serverSys),
+                                    perRequest(t, t.serverSys)), perRequest(t, t.loadCpu), t.perGroup);
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%d workers, %d events a request (%,d bytes on average), measured %d s after %d s of warm-up.%n"
-                + "machine busy: share of all %d cores busy (not idle, not iowait) in the measured window. server CPU: CPU time in the "
-                + "window per request answered 200, of the hub's process (user + system, system in brackets) or of the ceiling's "
-                + "Vert.x threads (user and system together). load gen: the same for this JVM's workers and HttpClient threads.%n",
-                workers, batch, phases.get(0).meanBodyBytes, seconds, warmupSeconds, Runtime.getRuntime().availableProcessors());
-        for (Phase p : phases) {
-            if (p.fakeCpu > 0.05) {
-                System.out.printf(Locale.ROOT, "%s: the fake Wootric (this JVM) used %.1f s CPU in the window%n", p.name, p.fakeCpu);
+        System.out.printf(Locale.ROOT, "%d workers, %d events a request (%,d bytes on average); each target warmed up %d s, then "
+                + "measured in %d rounds of %d s (%d s in all), the targets alternating (ABBA).%n"
+                + "machine busy: share of all %d cores busy (not idle, not iowait) in the measured windows; others: the share "
+                + "that neither this bench's JVM nor the hub used (other processes on the machine). server CPU: CPU time in the "
+                + "windows per request answered 200, of the hub's process (user + system, system in brackets) or of the ceiling's "
+                + "Vert.x and writer threads (user and system together). load gen: the same for this JVM's workers and HttpClient "
+                + "threads. requests a group: a write + fsync of the ceiling, a journal file of the hub (warm-up included).%n",
+                workers, batch, targets.get(0).bodyBytes / Math.max(1, targets.get(0).bodies), warmupSeconds, rounds, roundSeconds,
+                measured, Runtime.getRuntime().availableProcessors());
+        for (Target t : targets) {
+            if (t.fakeCpu > 0.05) {
+                System.out.printf(Locale.ROOT, "%s: the fake Wootric (this JVM) used %.1f s CPU in the windows%n", t.name, t.fakeCpu);
             }
-            for (String note : p.notes) {
-                System.out.println(p.name + ": " + note);
+            if (t.warmupErrors > 0) {
+                System.out.printf(Locale.ROOT, "%s: %,d errors during the warm-up%n", t.name, t.warmupErrors);
             }
-            if (p.firstError != null) {
-                System.out.println(p.name + ": first error: " + p.firstError);
+            for (String note : t.notes) {
+                System.out.println(t.name + ": " + note);
+            }
+            if (t.firstError != null) {
+                System.out.println(t.name + ": first error: " + t.firstError);
             }
         }
-        Phase ceiling = phases.get(0);
-        Phase hub = phases.get(phases.size() - 1);
-        if (hub == ceiling || !hub.name.startsWith("hub")) {
-            return;
+        Target ceiling = targets.get(0);
+        Target hub = targets.get(targets.size() - 1);
+        double share = hub.ok / (double) ceiling.ok;
+        double low = Double.MAX_VALUE;
+        double high = 0;
+        for (int r = 0; r < hub.roundOk.size(); r++) {
+            double ratio = hub.roundOk.get(r) / (double) ceiling.roundOk.get(r);
+            low = Math.min(low, ratio);
+            high = Math.max(high, ratio);
         }
-        double share = eventsPerSecond(hub) / eventsPerSecond(ceiling);
         System.out.println();
-        System.out.printf(Locale.ROOT, "hub / ceiling (append + fsync): %,.0f / %,.0f events/s = %.0f%% (target >= %.0f%%)   %s%n",
-                eventsPerSecond(hub), eventsPerSecond(ceiling), 100 * share, 100 * TARGET_SHARE,
+        System.out.printf(Locale.ROOT, "hub / ceiling (group commit + fsync): %,.1f / %,.1f requests/s = %.2f (rounds %.2f to %.2f; "
+                + "target >= %.2f)   %s%n", hub.ok / (double) measured, ceiling.ok / (double) measured, share, low, high, TARGET_SHARE,
                 share >= TARGET_SHARE ? "PASS" : "MISS");
-        System.out.printf(Locale.ROOT, "latency hub / ceiling (append + fsync): p50 %.1f / %.1f ms, p99 %.1f / %.1f ms%n",
-                millis(percentile(hub.latencies, 0.50)), millis(percentile(ceiling.latencies, 0.50)),
-                millis(percentile(hub.latencies, 0.99)), millis(percentile(ceiling.latencies, 0.99)));
-        if (phases.size() == 3) {
-            Phase loose = phases.get(1);
-            System.out.printf(Locale.ROOT, "for reference, hub / ceiling without fsync: %.0f%% (not the target's ceiling: the relay "
-                    + "must fsync before it answers 200)%n", 100 * eventsPerSecond(hub) / eventsPerSecond(loose));
+        long[] hubLatencies = hub.sortedLatencies();
+        long[] ceilingLatencies = ceiling.sortedLatencies();
+        System.out.printf(Locale.ROOT, "latency hub / ceiling: p50 %.1f / %.1f ms, p99 %.1f / %.1f ms; load average at the end %s%n",
+                millis(percentile(hubLatencies, 0.50)), millis(percentile(ceilingLatencies, 0.50)),
+                millis(percentile(hubLatencies, 0.99)), millis(percentile(ceilingLatencies, 0.99)), loadAverage());
+        if (targets.size() == 3) {
+            System.out.printf(Locale.ROOT, "for reference, hub / ceiling without fsync: %.2f (not the target's ceiling: the relay "
+                    + "must fsync before it answers 200)%n", hub.ok / (double) targets.get(1).ok);
         }
     }
 
-    private static double perRequest(Phase p, double cpuSeconds) {
-        return p.ok == 0 ? Double.NaN : cpuSeconds * 1000 / p.ok;
-    }
-
-    private double eventsPerSecond(Phase p) {
-        return p.ok * batch / (double) seconds;
-    }
-
-    private double requestsPerSecond(Phase p) {
-        return p.ok / (double) seconds;
+    private static double perRequest(Target t, double cpuSeconds) {
+        return t.ok == 0 ? Double.NaN : cpuSeconds * 1000 / t.ok;
     }
 
     private static long percentile(long[] sorted, double q) {
@@ -548,6 +700,16 @@ public final class RelayBench {
     }
 
     // ---- machine, processes, files -----------------------------------------------------------
+
+    /** The 1, 5 and 15 minute load averages of /proc/loadavg. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
 
     /** {idle + iowait, total} jiffies of all cores from /proc/stat, or null where there is none. */
     private static long[] machineCpu() {
@@ -592,7 +754,7 @@ public final class RelayBench {
 
     /**
      * CPU seconds since {@code before} by kind of thread: "server" (the ceiling's Vert.x event loops
-     * and workers), "fake" (FakeWootric's JDK HttpServer) and "load" (the workers and HttpClient).
+     * and writer), "fake" (FakeWootric's JDK HttpServer) and "load" (the workers and HttpClient).
      * A thread that ended in between is missing; one that started counts from zero.
      */
     private static Map<String, Double> threadCpuSince(Map<Long, Long> before) {
@@ -606,7 +768,7 @@ public final class RelayBench {
                 continue;
             }
             String name = info.getThreadName();
-            String kind = name.startsWith("vert.x-") ? "server"
+            String kind = name.startsWith("vert.x-") || name.startsWith("ceiling-writer") ? "server"
                     : name.startsWith("HTTP-Dispatcher") || name.startsWith("pool-") ? "fake"
                     : name.startsWith("relay-bench-") || name.startsWith("HttpClient-") ? "load" : "other";
             kinds.merge(kind, (nanos - before.getOrDefault(info.getThreadId(), 0L)) / 1e9, Double::sum);
