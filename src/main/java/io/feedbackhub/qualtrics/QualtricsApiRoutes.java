@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.http.RedeliveryScope;
+import io.feedbackhub.core.http.RetryPolicies;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /**
@@ -160,10 +161,9 @@ public class QualtricsApiRoutes extends RouteBuilder {
     private void common(RouteDefinition route) {
         route.onException(QualtricsException.Unauthorized.class).maximumRedeliveries(1).redeliveryDelay(0)
                 .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
-                .onException(QualtricsException.Rejected.class).maximumRedeliveries(0).logStackTrace(false).logExhausted(false).end()
-                // the delay is Retry-After when Qualtrics sent one (CamelRedeliveryDelay), else the backoff
-                .onException(QualtricsException.RateLimited.class).maximumRedeliveries(config.retries())
-                .redeliveryDelay(config.retryDelay().toMillis()).useExponentialBackOff().backOffMultiplier(2)
+                .onException(QualtricsException.Rejected.class).maximumRedeliveries(0).logStackTrace(false).logExhausted(false).end();
+        // the wait is Retry-After when Qualtrics sent one, else a doubling backoff (see rateLimited)
+        RetryPolicies.rateLimitWaits(route.onException(QualtricsException.RateLimited.class), config.retries())
                 .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end();
     }
 
@@ -178,7 +178,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
     private void prepare(Exchange exchange) {
         QualtricsRequest request = request(exchange);
         var message = exchange.getMessage();
-        message.removeHeaders("*", "CamelRedeliveryCounter", "CamelRedeliveryMaxCounter");
+        message.removeHeaders("*", "CamelRedeliver*");
         if (exchange.getProperty(RECONCILED) != null) {
             return;
         }
@@ -236,7 +236,7 @@ public class QualtricsApiRoutes extends RouteBuilder {
         throw new QualtricsException.Rejected(status, what, body);
     }
 
-    /** A 429: Retry-After (seconds or an HTTP date) sets the redelivery delay; without it the backoff applies. */
+    /** A 429: Retry-After (seconds or an HTTP date) sets the wait; without it the wait doubles, capped at a minute. */
     private void rateLimited(Exchange exchange, String what, String body) {
         String retryAfter = exchange.getMessage().getHeader("Retry-After", String.class);
         exchange.getMessage().removeHeader("Retry-After");
@@ -247,6 +247,10 @@ public class QualtricsApiRoutes extends RouteBuilder {
                         + " is longer than hub.qualtrics.max-retry-after", body);
             }
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, Math.max(0, wait));
+        } else {
+            long first = config.retryDelay().toMillis();
+            long backoff = first << Math.min(RetryPolicies.rateLimitWaits(exchange), 20);
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, Math.min(backoff, Math.max(first, 60_000)));
         }
         throw new QualtricsException.RateLimited(what, body);
     }

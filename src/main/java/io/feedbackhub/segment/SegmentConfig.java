@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -46,4 +47,34 @@ public interface SegmentConfig {
     /** Segment's limit for one batch call. */
     @WithDefault("512000")
     int maxBatchBytes();
+
+    /**
+     * Bodies the relay receives (and holds until it has answered) at once, counted by their
+     * Content-Length (a chunked body by its endpoint's limit); a request past it is a 429.
+     */
+    @WithDefault("16M")
+    MemorySize maxInFlightBytes();
+
+    /** How long a request body may take to arrive; a slower one is a 408. */
+    @WithDefault("10s")
+    Duration bodyTimeout();
+
+    /** Heap the cache of Wootric end users (ids and properties) may take, estimated. */
+    @WithDefault("64M")
+    MemorySize userCacheMaxBytes();
+
+    /** How long a user Wootric does not know is remembered as such (no look-up for its page views); 0 for not at all. */
+    @WithDefault("10m")
+    Duration unknownUserTtl();
+
+    /** Undelivered bytes the file journal may hold; past it intake answers 503 until delivery has drained it. */
+    @WithDefault("1G")
+    MemorySize journalMaxBytes();
+
+    /**
+     * With the Kafka sink: the journal consumer's {@code max.poll.interval.ms}, the longest one
+     * journal entry may take to deliver before the group counts the consumer as gone.
+     */
+    @WithDefault("15m")
+    Duration journalMaxPollInterval();
 }

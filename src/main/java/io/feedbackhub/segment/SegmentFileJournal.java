@@ -18,8 +18,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,6 +54,11 @@ import io.quarkus.runtime.StartupEvent;
  * the directory after its rename, so a crash just after the 200 could leave the entry under its
  * hidden name. And why not a file per group: creating, renaming and forcing a file and its
  * directory for each group cost the relay more CPU and disk time than the write itself.
+
+ * <p>It also knows about how many undelivered bytes the journal holds, for
+ * {@code hub.segment.journal-max-bytes}: every write adds to the figure at once, and a count of the
+ * directory (which delivery empties by moving files to {@code done/}) sets it right again, so it
+ * may overstate but never understates.
  */
 @ApplicationScoped
 @Named("segmentFileJournal")
@@ -83,6 +92,13 @@ public class SegmentFileJournal {
     private final List<Path> unfinished = new ArrayList<>();
     private long lastFinish;
 
+    /** Bytes written since start; the journal holds at most {@code countedBase + appended}. */
+    private final AtomicLong appended = new AtomicLong();
+    private volatile long countedBase;
+    private volatile long countedAt = System.nanoTime();
+    private volatile long countTook;
+    private final AtomicBoolean counting = new AtomicBoolean();
+
     private record Pending(byte[] entry, CompletableFuture<Void> written) {
     }
 
@@ -104,11 +120,68 @@ public class SegmentFileJournal {
     }
 
     /** At start, not at the first request: what a crash left hidden must reach delivery without waiting for new traffic. */
-    void start(@Observes StartupEvent event, HubConfig hub, SegmentConfig segment) {
+    void start(@Observes StartupEvent event, HubConfig hub, SegmentConfig segment) throws IOException {
+        // hidden files count too, so this holds before and after the writer recovers them
+        countedBase = count();
         if (segment.enabled() && hub.catalog().sink() == HubConfig.CatalogSink.FILE) {
             synchronized (this) {
                 startWriter();
             }
+        }
+    }
+
+    /** About how many undelivered bytes the journal holds: never fewer than it does. */
+    long undeliveredBytes() {
+        return countedBase + appended.get();
+    }
+
+    /**
+     * Whether the journal holds more than {@code max} undelivered bytes. Cheap enough for every
+     * request: past half of {@code max} it has the directory counted again on {@code executor} (at
+     * most once a second, and for at most a tenth of the time), so delivered files stop counting.
+     */
+    public boolean over(long max, Executor executor) {
+        long bytes = undeliveredBytes();
+        if (bytes > max / 2 && System.nanoTime() - countedAt > Math.max(TimeUnit.SECONDS.toNanos(1), 10 * countTook)
+                && counting.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::recount);
+            } catch (RuntimeException e) {
+                counting.set(false);
+                throw e;
+            }
+        }
+        return bytes > max;
+    }
+
+    private void recount() {
+        long start = System.nanoTime();
+        try {
+            long before = appended.get();
+            // written during the count: maybe counted twice, never missed
+            countedBase = count() - before;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the figure stays as it was (an overstatement): refusing too long beats overfilling the disk
+        } finally {
+            countTook = System.nanoTime() - start;
+            countedAt = System.nanoTime();
+            counting.set(false);
+        }
+    }
+
+    /** Bytes in the journal files not yet delivered (delivered ones are in done/), unfinished ones included. */
+    private long count() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".jsonl")).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException gone) {
+                    return 0; // delivered and moved while counting
+                }
+            }).sum();
         }
     }
 
@@ -214,6 +287,7 @@ public class SegmentFileJournal {
                 }
                 current.force(true);
                 currentBytes += size;
+                appended.addAndGet(size);
             } catch (IOException e) {
                 // a write that failed part-way (a full disk) is cut back, and the file is done with:
                 // nothing is ever appended after a line that might be cut off

@@ -2,22 +2,20 @@ package io.feedbackhub.segment;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -27,10 +25,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+
 /**
  * Checks a Segment Tracking API request (path, write key, size limits, JSON, identities) and turns
  * it into one journal entry, {@code {"id","receivedAt","call","body"}}. Nothing is journaled for a
- * request it refuses.
+ * request it refuses. The request got here past {@link SegmentAdmission}, which refused it if its
+ * Basic key, size, the journal's room or the relay's memory said no, before reading its body.
  *
  * <p>A batch is the hot path: it is checked with a streaming parse and journaled as received
  * (write keys blanked), since building and re-serialising a tree per request cost more CPU than the
@@ -40,11 +42,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Named("segmentIntake")
 public class SegmentIntake {
 
-    private static final Pattern PATH = Pattern.compile("/v1/(identify|track|page|screen|group|alias|batch|import)/?");
     private static final String WRITE_KEY = "writeKey";
 
     @Inject
     SegmentConfig config;
+
+    @Inject
+    SegmentWriteKeys keys;
 
     /**
      * The intake's parser, one nesting level shallower than the default: the journal entry wraps the
@@ -59,58 +63,104 @@ public class SegmentIntake {
                 .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH - 8).build());
     }
 
+    /** The call a relay path names ({@code /v1/batch} or {@code /v1/batch/}: batch), or null. */
+    static String call(String path) {
+        if (path == null) {
+            return null;
+        }
+        return switch (path) {
+            case "/v1/identify", "/v1/identify/" -> "identify";
+            case "/v1/track", "/v1/track/" -> "track";
+            case "/v1/page", "/v1/page/" -> "page";
+            case "/v1/screen", "/v1/screen/" -> "screen";
+            case "/v1/group", "/v1/group/" -> "group";
+            case "/v1/alias", "/v1/alias/" -> "alias";
+            case "/v1/batch", "/v1/batch/" -> "batch";
+            case "/v1/import", "/v1/import/" -> "import";
+            default -> null;
+        };
+    }
+
+    static boolean isBatch(String call) {
+        return call.equals("batch") || call.equals("import");
+    }
+
+    /** A slice of a byte array: the request body as received, without a copy. */
+    private record Bytes(byte[] array, int offset, int length) {
+    }
+
     public byte[] read(Exchange exchange) {
-        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
-        Matcher m = PATH.matcher(path == null ? "" : path);
-        if (!m.matches()) {
+        Message in = exchange.getMessage();
+        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
+        String call = call(path);
+        if (call == null) {
             throw new SegmentRejected(404, "no such endpoint: " + path);
         }
-        String call = m.group(1);
-        boolean batch = call.equals("batch") || call.equals("import");
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        if (body == null || body.length == 0) {
+        boolean batch = isBatch(call);
+        Bytes body = body(in);
+        if (body.length() == 0) {
             throw new SegmentRejected(400, "the request has no body");
         }
         int limit = batch ? config.maxBatchBytes() : config.maxMessageBytes();
-        if (body.length > limit) {
-            throw new SegmentRejected(400, (batch ? "a batch" : "a message") + " may hold at most " + limit / 1000
-                    + " KB; this one holds " + body.length + " bytes");
+        if (body.length() > limit) {
+            // SegmentAdmission refuses it while it arrives; this holds for a body that came another way
+            throw new SegmentRejected(413, (batch ? "a batch" : "a message") + " may hold at most " + limit / 1000
+                    + " KB; this one holds " + body.length() + " bytes");
         }
-        String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+        // a Basic key passed SegmentAdmission already; otherwise the body's key is checked here
+        boolean checked = in.getHeader(VertxPlatformHttpConstants.AUTHENTICATED_USER) == SegmentAdmission.WRITE_KEY_CHECKED;
+        String authorization = in.getHeader("Authorization", String.class);
         body = utf8(body);
-        byte[] entry = batch ? batch(call, body, authorization) : single(call, body, authorization);
+        byte[] entry = batch ? batch(call, body, authorization, checked) : single(call, body, authorization, checked);
         // nothing of the request but its body goes on: no Authorization header in a Kafka journal record
-        exchange.getMessage().removeHeaders("*");
+        in.removeHeaders("*");
         return entry;
+    }
+
+    /** The body as Vert.x received it (its heap array, not a copy), or as bytes. */
+    private static Bytes body(Message in) {
+        if (in.getBody() instanceof Buffer buffer) {
+            ByteBuf buf = buffer.getByteBuf();
+            if (buf.hasArray()) {
+                return new Bytes(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+            }
+        }
+        byte[] bytes = in.getBody(byte[].class);
+        return bytes == null ? new Bytes(new byte[0], 0, 0) : new Bytes(bytes, 0, bytes.length);
     }
 
     /**
      * The body as UTF-8 without a BOM: the entry embeds its bytes as they are, so a BOM or a UTF-16/32
      * body (which Jackson alone would accept) could not be read back at delivery.
      */
-    private static byte[] utf8(byte[] body) {
-        if (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
-            body = Arrays.copyOfRange(body, 3, body.length);
+    private static Bytes utf8(Bytes body) {
+        byte[] b = body.array();
+        int at = body.offset();
+        if (body.length() >= 3 && (b[at] & 0xFF) == 0xEF && (b[at + 1] & 0xFF) == 0xBB && (b[at + 2] & 0xFF) == 0xBF) {
+            body = new Bytes(b, at + 3, body.length() - 3);
+            at += 3;
         }
-        for (int i = 0; i < Math.min(4, body.length); i++) {
-            if (body[i] == 0 || (body[i] & 0xFF) == 0xFE || (body[i] & 0xFF) == 0xFF) {
+        for (int i = at; i < at + Math.min(4, body.length()); i++) {
+            if (b[i] == 0 || (b[i] & 0xFF) == 0xFE || (b[i] & 0xFF) == 0xFF) {
                 throw new SegmentRejected(400, "the body must be JSON in UTF-8");
             }
         }
         return body;
     }
 
-    private byte[] single(String call, byte[] body, String authorization) {
+    private byte[] single(String call, Bytes body, String authorization, boolean checked) {
         JsonNode request;
         try {
-            request = json.readTree(body);
+            request = json.readTree(body.array(), body.offset(), body.length());
         } catch (IOException e) {
             throw invalidJson(e);
         }
         if (!(request instanceof ObjectNode message)) {
             throw new SegmentRejected(400, "the body must be a JSON object");
         }
-        checkWriteKey(authorization, message.path(WRITE_KEY).asText(null));
+        if (!checked) {
+            keys.check(authorization, message.path(WRITE_KEY).asText(null));
+        }
         message.remove(WRITE_KEY);
         message.put("type", call);
         String problem = SegmentMessages.problem(message);
@@ -118,18 +168,19 @@ public class SegmentIntake {
             throw new SegmentRejected(400, problem);
         }
         try {
-            return entry(call, json.writeValueAsBytes(message), List.of());
+            byte[] written = json.writeValueAsBytes(message);
+            return entry(call, new Bytes(written, 0, written.length), List.of());
         } catch (JsonProcessingException e) {
             throw new SegmentRejected(400, "the message cannot be written as JSON: " + e.getOriginalMessage());
         }
     }
 
     /** Checks that the whole body is JSON with a batch array, and finds every write key in it. */
-    private byte[] batch(String call, byte[] body, String authorization) {
+    private byte[] batch(String call, Bytes body, String authorization, boolean checked) {
         String bodyKey = null;
         boolean hasBatch = false;
-        List<long[]> keys = new ArrayList<>(1);
-        try (JsonParser parser = json.getFactory().createParser(body)) {
+        List<long[]> spans = new ArrayList<>(1);
+        try (JsonParser parser = json.getFactory().createParser(body.array(), body.offset(), body.length())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new SegmentRejected(400, "the body must be a JSON object");
             }
@@ -138,7 +189,7 @@ public class SegmentIntake {
                 JsonToken value = parser.nextToken();
                 if (field.equals(WRITE_KEY) && value == JsonToken.VALUE_STRING) {
                     bodyKey = parser.getText();
-                    keys.add(span(parser));
+                    spans.add(span(parser));
                 } else if (field.equals("batch")) {
                     if (hasBatch) {
                         // a parser keeps only the last of two: the first one's events would be lost after a 200
@@ -148,7 +199,7 @@ public class SegmentIntake {
                         throw new SegmentRejected(400, "a batch body needs a \"batch\" array");
                     }
                     hasBatch = true;
-                    messages(parser, keys);
+                    messages(parser, spans);
                 } else {
                     parser.skipChildren();
                 }
@@ -162,8 +213,10 @@ public class SegmentIntake {
         if (!hasBatch) {
             throw new SegmentRejected(400, "a batch body needs a \"batch\" array");
         }
-        checkWriteKey(authorization, bodyKey);
-        return entry(call, body, keys);
+        if (!checked) {
+            keys.check(authorization, bodyKey);
+        }
+        return entry(call, body, spans);
     }
 
     /** Reads through the batch array, noting where its messages carry a write key of their own. */
@@ -185,7 +238,7 @@ public class SegmentIntake {
         }
     }
 
-    /** Where the current string token lies in the body, quotes included. */
+    /** Where the current string token lies in the body (from its offset), quotes included. */
     private static long[] span(JsonParser parser) {
         long from = parser.currentTokenLocation().getByteOffset();
         long to = parser.currentLocation().getByteOffset();
@@ -200,12 +253,12 @@ public class SegmentIntake {
      * breaks turned into spaces (JSON strings cannot hold a raw one, so only whitespace changes) and
      * every write key in it overwritten by an empty string padded with spaces, so no key is stored.
      */
-    private static byte[] entry(String call, byte[] body, List<long[]> keys) {
+    private static byte[] entry(String call, Bytes body, List<long[]> keys) {
         String receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
         byte[] head = ("{\"id\":\"" + UUID.randomUUID() + "\",\"receivedAt\":\"" + receivedAt + "\",\"call\":\"" + call + "\",\"body\":")
                 .getBytes(StandardCharsets.US_ASCII);
-        byte[] entry = Arrays.copyOf(head, head.length + body.length + 1);
-        System.arraycopy(body, 0, entry, head.length, body.length);
+        byte[] entry = Arrays.copyOf(head, head.length + body.length() + 1);
+        System.arraycopy(body.array(), body.offset(), entry, head.length, body.length());
         for (int i = head.length; i < entry.length - 1; i++) {
             if (entry[i] == '\n' || entry[i] == '\r') {
                 entry[i] = ' ';
@@ -225,32 +278,6 @@ public class SegmentIntake {
     private static SegmentRejected invalidJson(IOException e) {
         String message = e instanceof JsonProcessingException parse ? parse.getOriginalMessage() : e.getMessage();
         return new SegmentRejected(400, "invalid JSON: " + firstLine(message));
-    }
-
-    /** The write key from HTTP Basic (username part) or, as analytics-java 3.4-3.5.4 sends it, the body. */
-    private void checkWriteKey(String authorization, String bodyKey) {
-        String key = bodyKey;
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                key = colon < 0 ? decoded : decoded.substring(0, colon);
-            } catch (IllegalArgumentException e) {
-                throw new SegmentRejected(401, "the Authorization header is not valid Basic auth");
-            }
-        }
-        if (key == null || key.isEmpty()) {
-            throw new SegmentRejected(401, "no write key: send it as the Basic auth username or as writeKey in the body");
-        }
-        byte[] given = key.getBytes(StandardCharsets.UTF_8);
-        boolean known = false;
-        for (String configured : config.writeKeys().orElse(List.of())) {
-            // compares every key in full, so the time taken says nothing about which one nearly matched
-            known |= MessageDigest.isEqual(configured.trim().getBytes(StandardCharsets.UTF_8), given);
-        }
-        if (!known) {
-            throw new SegmentRejected(401, "unknown write key");
-        }
     }
 
     private static String firstLine(String text) {

@@ -2,14 +2,17 @@ package io.feedbackhub.segment;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.kafka.PausingBackoff;
 
 /**
  * The relay's journal: {@code direct:segment-journal} writes an accepted request durably before
@@ -19,7 +22,10 @@ import io.feedbackhub.core.config.HubConfig;
  * {@code ${hub.data-dir}/journal/segment}, written by {@link SegmentFileJournal}; Camel's file
  * consumer is the queue, and a file moves to {@code done/} only once delivered.</li>
  * <li>Kafka: the topic {@code hub.segment.journal-topic}, written with acks=all by an idempotent
- * producer; a consumer group reads it and commits an offset only after its entry is delivered.</li>
+ * producer; a consumer group reads it and commits an offset only after its entry is delivered. An
+ * entry that fails is read again after a pause that grows ({@link SegmentRetries}), during which
+ * the consumer keeps polling: however long Wootric is down, the consumer keeps its place in the
+ * group.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -34,6 +40,10 @@ public class SegmentJournalRoutes extends RouteBuilder {
     @Inject
     SegmentConfig config;
 
+    @Inject
+    @Named(SegmentRetries.POLICY)
+    RedeliveryPolicy retries;
+
     @Override
     public void configure() {
         if (hub.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
@@ -42,13 +52,25 @@ public class SegmentJournalRoutes extends RouteBuilder {
             from(WRITE).routeId("segment-journal").routeGroup("segment")
                     .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true"
                             + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
+            // a failed entry is not retried in the poll loop: the consumer pauses and reads it again
+            PausingBackoff backoff = new PausingBackoff(getCamelContext(), retries, "segment-journal-backoff");
             from(kafka + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer&groupId=" + config.journalGroup() + "&autoOffsetReset=earliest&autoCommitEnable=false"
                     + "&allowManualCommit=true&breakOnFirstError=true"
-                    // one entry (up to a batch of messages, paced by Wootric's rate limit) a poll, well inside max.poll.interval.ms
-                    + "&maxPollRecords=1&maxPollIntervalMs=900000")
+                    // one entry a poll: its delivery (up to a batch of messages, paced by Wootric's rate
+                    // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
+                    + "&maxPollRecords=1&maxPollIntervalMs=" + config.journalMaxPollInterval().toMillis()
+                    // a paused consumer takes a resume when its poll returns: short polls keep the pauses true
+                    + "&pollTimeoutMs=1000")
                     .routeId("segment-journal-read").routeGroup("segment")
-                    .to(DELIVER)
-                    .process(SegmentJournalRoutes::commit);
+                    // a try, not an onException: a failure the delivery route's error handler gave
+                    // up on counts as exhausted, and no onException of this route would see it
+                    .doTry()
+                        .to(DELIVER)
+                        .process(SegmentJournalRoutes::commit)
+                        .process(backoff::succeeded)
+                    .doCatch(Exception.class)
+                        .process(backoff::failed)
+                    .end();
         } else {
             from(WRITE).routeId("segment-journal").routeGroup("segment")
                     .to("bean:segmentFileJournal?method=append");

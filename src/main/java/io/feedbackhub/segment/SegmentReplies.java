@@ -32,7 +32,7 @@ public class SegmentReplies {
         exchange.getMessage().setHeader("Retry-After", "5");
     }
 
-    private static String error(String message) {
+    static String error(String message) {
         return JsonNodeFactory.instance.objectNode().put("success", false).put("error", message).toString();
     }
 

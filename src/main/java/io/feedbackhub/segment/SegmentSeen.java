@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.state.RecentIds;
@@ -16,6 +17,8 @@ import io.feedbackhub.core.state.RecentIds;
  */
 @ApplicationScoped
 public class SegmentSeen {
+
+    static final int SENT_TO_WOOTRIC = 1_000;
 
     @Inject
     HubConfig hub;
@@ -28,5 +31,17 @@ public class SegmentSeen {
     @ApplicationScoped
     IdempotentRepository seen() {
         return new RecentIds(hub.dataDir().resolve("state").resolve("segment-message-ids.txt").toFile(), config.dedupeWindow());
+    }
+
+    /**
+     * The messages Wootric took whose catalog records may not be written yet: an entry tried again
+     * (a catalog outage) does not write them to Wootric again. Only the entry being delivered needs
+     * it, so it is small and in memory (after a restart such a message is written to Wootric again).
+     */
+    @Produces
+    @Named("segmentSentToWootric")
+    @ApplicationScoped
+    IdempotentRepository sentToWootric() {
+        return MemoryIdempotentRepository.memoryIdempotentRepository(SENT_TO_WOOTRIC);
     }
 }

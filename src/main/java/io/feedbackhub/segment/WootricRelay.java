@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.support.LRUCacheFactory;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.feedbackhub.client.wootric.WootricEndUsers;
 import io.feedbackhub.client.wootric.WootricException;
+import io.feedbackhub.segment.WootricUserCache.Known;
 
 /**
  * Delivers one Segment message to Wootric.
@@ -30,23 +30,25 @@ import io.feedbackhub.client.wootric.WootricException;
  * </ul>
  * A message whose {@code integrations} object turns Wootric off ({@code "Wootric": false}, or
  * {@code "All": false} without {@code "Wootric"} on) costs no call.
- * The Wootric id and properties of recent users are cached, so a returning user costs one call.
+ * The Wootric id and properties of recent users are cached ({@code hub.segment.user-cache-max-bytes}),
+ * so a returning user costs one call; a user Wootric does not know is remembered for
+ * {@code hub.segment.unknown-user-ttl}, so its page views cost none.
  */
 @ApplicationScoped
 @Named("segmentToWootric")
 public class WootricRelay {
 
     private static final Logger LOG = Logger.getLogger(WootricRelay.class);
-    static final int CACHED_USERS = 50_000;
     public static final String UNDELIVERABLE = "segmentUndeliverable";
 
     @Inject
     WootricEndUsers endUsers;
 
-    private final Map<String, Known> known = LRUCacheFactory.newLRUCache(CACHED_USERS);
+    private final WootricUserCache known;
 
-    /** What the relay last wrote for a user: Wootric's id and the properties it holds. */
-    record Known(long id, Map<String, String> properties) {
+    @Inject
+    public WootricRelay(SegmentConfig config) {
+        this.known = new WootricUserCache(config.userCacheMaxBytes().asLongValue(), config.unknownUserTtl());
     }
 
     /**
@@ -91,6 +93,10 @@ public class WootricRelay {
         String userId = text(message.path("userId"));
         String email = fields.get("email");
         Known user = userId == null ? null : known.get(userId);
+        if (user == WootricUserCache.UNKNOWN) {
+            // not found for a page view a while ago; an identify looks again rather than create a second user
+            user = null;
+        }
         Map<String, String> existing = Map.of();
         Optional<ObjectNode> found = Optional.empty();
         if (user == null) {
@@ -122,7 +128,7 @@ public class WootricRelay {
                     throw gone;
                 }
                 // the cached end user was deleted in Wootric: forget it and find or create it again
-                known.remove(userId);
+                known.forget(userId);
                 identify(message, false);
                 return;
             }
@@ -132,7 +138,7 @@ public class WootricRelay {
             written = endUsers.create(withProperties(fields, properties));
         }
         if (userId != null) {
-            known.put(userId, new Known(written.path("id").asLong(), properties));
+            known.known(userId, new Known(written.path("id").asLong(), properties));
         }
     }
 
@@ -142,9 +148,13 @@ public class WootricRelay {
             return;
         }
         Known user = known.get(userId);
+        if (user == WootricUserCache.UNKNOWN) {
+            return;
+        }
         if (user == null) {
             Optional<ObjectNode> found = endUsers.byExternalId(userId);
             if (found.isEmpty()) {
+                known.unknown(userId);
                 return;
             }
             user = new Known(found.get().path("id").asLong(), properties(found.get()));
@@ -160,7 +170,7 @@ public class WootricRelay {
         properties.put("last_page_seen_at", String.valueOf(SegmentDates.epochSeconds(at == null ? "" : at)
                 .orElse(Instant.now().getEpochSecond())));
         endUsers.update(user.id(), withProperties(Map.of(), properties));
-        known.put(userId, new Known(user.id(), properties));
+        known.known(userId, new Known(user.id(), properties));
     }
 
     /** Wootric's stored properties as text, as they go back in a PUT. */

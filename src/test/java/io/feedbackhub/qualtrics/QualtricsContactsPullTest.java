@@ -82,6 +82,25 @@ class QualtricsContactsPullTest {
     }
 
     @Test
+    void waitsForTheRateLimitLeaveTheRequestAllItsRetries() {
+        fake.clearContacts();
+        IntStream.range(0, 30).forEach(i -> fake.addContact("wait-" + i, "w" + i + "@example.com"));
+        // one request answered 429 six times and then 500 five times (hub.qualtrics.retries): the
+        // waits are no failed attempts, so the sixth try still goes out
+        List<FakeQualtrics.Fault> faults = new java.util.ArrayList<>();
+        IntStream.range(0, 6).forEach(i -> faults.add(FakeQualtrics.Fault.tooMany("GET", "/contacts", "0")));
+        IntStream.range(0, 5).forEach(i -> faults.add(FakeQualtrics.Fault.status("GET", "/contacts", 500)));
+        fake.inject(faults.toArray(FakeQualtrics.Fault[]::new));
+        int served429 = fake.served429.get();
+
+        Map<String, Object> run = HubRuns.runToEnd("qualtrics", "full");
+
+        assertThat(run.get("status")).as(String.valueOf(run.get("error"))).isEqualTo("SUCCEEDED");
+        assertThat(table()).hasSize(30);
+        assertThat(fake.served429.get() - served429).isEqualTo(6);
+    }
+
+    @Test
     void aLoopingNextPageFailsTheRunAndLeavesTheTableWhole() {
         fake.clearContacts();
         IntStream.range(0, 250).forEach(i -> fake.addContact("loop-" + i, "l" + i + "@example.com"));

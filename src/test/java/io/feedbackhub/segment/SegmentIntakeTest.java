@@ -153,14 +153,14 @@ class SegmentIntakeTest {
                 .then().statusCode(400).body("error", containsString("invalid JSON"));
         String big = "{\"userId\":\"x\",\"traits\":{\"blob\":\"" + "a".repeat(33 * 1024) + "\"}}";
         relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(big).post("/v1/identify")
-                .then().statusCode(400).body("error", containsString("at most 32 KB"));
+                .then().statusCode(413).body("error", containsString("at most 32 KB"));
         StringBuilder batch = new StringBuilder("{\"batch\":[");
         for (int i = 0; i < 20; i++) {
             batch.append(i > 0 ? "," : "").append("{\"type\":\"track\",\"event\":\"e\",\"userId\":\"u\",\"properties\":{\"p\":\"")
                     .append("b".repeat(30 * 1024)).append("\"}}");
         }
         relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body(batch.append("]}").toString()).post("/v1/batch")
-                .then().statusCode(400).body("error", containsString("at most 512 KB"));
+                .then().statusCode(413).body("error", containsString("at most 512 KB"));
         relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "").body("{\"traits\":{}}").post("/v1/identify")
                 .then().statusCode(400).body("error", equalTo("no_user_anon_id"));
         assertThat(journalled()).isEqualTo(before);

@@ -126,12 +126,28 @@ class SegmentToWootricTest {
     }
 
     @Test
-    void aPageOfAnUnknownUserCostsOneLookupAndWritesNothing() {
+    void pagesOfAnUnknownUserCostOneLookupAndWriteNothing() {
         String nobody = "nobody-" + UUID.randomUUID();
         int before = fake.requestLines.size();
         send(List.of(PageMessage.builder("Home").userId(nobody).properties(Map.of("url", "https://example.com/"))));
-        assertThat(awaitDeliveredSoFar(before)).as("one look-up, no write").isEqualTo(1);
+        // the next page views, each its own request: Wootric's "not found" is remembered (hub.segment.unknown-user-ttl)
+        for (int i = 0; i < 5; i++) {
+            post("/v1/page", "{\"userId\":\"" + nobody + "\",\"name\":\"Page " + i + "\",\"properties\":{\"url\":\"https://example.com/" + i + "\"}}");
+        }
+        assertThat(awaitDeliveredSoFar(before)).as("one look-up for six page views, no write").isEqualTo(1);
         assertThat(fake.writes).noneMatch(w -> nobody.equals(w.get("external_id")));
+    }
+
+    @Test
+    void aUserUnknownToAPageViewIsStillFoundOrCreatedByAnIdentifyAndItsPagesThenCount() {
+        String later = "later-" + UUID.randomUUID().toString().substring(0, 8);
+        post("/v1/page", "{\"userId\":\"" + later + "\",\"properties\":{\"url\":\"https://example.com/a\"}}");
+        post("/v1/identify", "{\"userId\":\"" + later + "\",\"traits\":{\"email\":\"" + later + "@example.com\"}}");
+        post("/v1/page", "{\"userId\":\"" + later + "\",\"properties\":{\"url\":\"https://example.com/b\"}}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Map<String, Object> user = fake.endUserByExternalId(later);
+            return user != null && user.get("properties") instanceof Map<?, ?> p && "https://example.com/b".equals(p.get("last_page_url"));
+        });
     }
 
     @Test

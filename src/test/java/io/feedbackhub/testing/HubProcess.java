@@ -106,6 +106,11 @@ public final class HubProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Whether the process is still running (it exits on its own, say on -XX:+ExitOnOutOfMemoryError). */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     public int managementPort() {
         return managementPort;
     }

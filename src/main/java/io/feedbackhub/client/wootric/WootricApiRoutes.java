@@ -11,13 +11,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
-import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.ProcessorDefinition;
-import org.apache.camel.model.RedeliveryPolicyDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.jboss.logging.Logger;
 
 import io.feedbackhub.core.http.RedeliveryScope;
+import io.feedbackhub.core.http.RetryPolicies;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /**
@@ -96,7 +95,7 @@ public class WootricApiRoutes extends RouteBuilder {
                     .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end()
                 .onException(WootricException.Rejected.class, WootricException.CredentialsRefused.class)
                     .maximumRedeliveries(0).logStackTrace(false).logExhausted(false).end();
-        return notWhileStopping(retrying.onException(WootricException.Retryable.class, IOException.class))
+        return RetryPolicies.notWhileStopping(retrying.onException(WootricException.Retryable.class, IOException.class))
                 .maximumRedeliveries(connection.retries()).redeliveryDelay(backoff).useExponentialBackOff()
                 .backOffMultiplier(2).maximumRedeliveryDelay(Math.max(backoff, 60_000))
                 .retryAttemptedLogLevel(LoggingLevel.WARN).logStackTrace(false).end();
@@ -104,17 +103,8 @@ public class WootricApiRoutes extends RouteBuilder {
 
     /** The delay is the wait for the rate limit's reset (the CamelRedeliveryDelay header the attempt set). */
     private static ProcessorDefinition<?> withRateLimits(ProcessorDefinition<?> route) {
-        return notWhileStopping(route.onException(WootricRateLimited.class).maximumRedeliveries(10).redeliveryDelay(0))
+        return RetryPolicies.rateLimitWaits(route.onException(WootricRateLimited.class), 10)
                 .retryAttemptedLogLevel(LoggingLevel.INFO).logStackTrace(false).end();
-    }
-
-    /** A stop ends a wait at once (Camel checks every second) instead of letting it run out. */
-    private static OnExceptionDefinition notWhileStopping(OnExceptionDefinition policy) {
-        if (policy.getRedeliveryPolicyType() == null) {
-            policy.setRedeliveryPolicyType(new RedeliveryPolicyDefinition());
-        }
-        policy.getRedeliveryPolicyType().allowRedeliveryWhileStopping(false);
-        return policy;
     }
 
     private void prepareCall(Exchange exchange) {
@@ -140,7 +130,7 @@ public class WootricApiRoutes extends RouteBuilder {
 
     /**
      * Only what this request needs goes out: no header a caller's route or the last answer left,
-     * except the error handler's own redelivery count.
+     * except the redelivery counts.
      */
     private static void prepare(Exchange exchange, WootricRequest request) {
         exchange.getMessage().removeHeaders("*", "CamelRedeliver*");

@@ -15,7 +15,9 @@ package io.feedbackhub.core.catalog;
  * </ul>
  * The body is one record or a list of records (a collection or a JSON array): JSON objects as
  * maps, Jackson nodes, POJOs or JSON text. Each record gets {@code _synced_at}. The endpoint returns once the records are written
- * (file) or acknowledged by all in-sync replicas (Kafka), so a bookmark set after it is safe.
+ * (file) or acknowledged by all in-sync replicas (Kafka), so a bookmark set after it is safe. It
+ * retries nothing itself: a failed write goes to the caller's error handler, whose redelivery
+ * policy (if any) tries it again.
  */
 public final class Catalog {
 

@@ -51,7 +51,9 @@ public class CatalogRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        var route = from(Catalog.ENDPOINT).routeId("catalog-sink")
+        // a failed write goes back to the caller as it is: an error handler here would mark it
+        // exhausted, and then no caller's redelivery policy would ever try the write again
+        var route = from(Catalog.ENDPOINT).routeId("catalog-sink").errorHandler(noErrorHandler())
                 .process(this::readBatch);
         if (config.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
             // what a run defers waits in a local file until the run succeeds (KafkaStaging); the rest
