@@ -63,7 +63,8 @@ import io.vertx.core.http.HttpServerRequest;
  * (events a request, 100), {@code bench.users} (distinct userIds, 10000), {@code bench.noFsync}
  * (also run the ceiling without fsync, false), {@code bench.drainSeconds} (after the rounds, how
  * long to watch delivery with no load, 10), {@code bench.wootricRateLimit} (requests a minute the
- * fake Wootric allows, as Wootric's documented example limit: 100; 0 for none), {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the
+ * fake Wootric allows, as Wootric's documented example limit: 100; 0 for none), {@code bench.journalMaxBytes}
+ * (the hub's {@code hub.segment.journal-max-bytes}, 64G), {@code bench.hubJavaOptions} (JAVA_TOOL_OPTIONS of the
  * hub, {@code -Xmx512m}), {@code bench.dataDir} (a fresh temporary directory).
  */
 public final class RelayBench {
@@ -85,6 +86,7 @@ public final class RelayBench {
     private final int drainSeconds = Integer.getInteger("bench.drainSeconds", 10);
     private final int wootricRateLimit = Integer.getInteger("bench.wootricRateLimit", 100);
     private final String hubJavaOptions = System.getProperty("bench.hubJavaOptions", "-Xmx512m");
+    private final String journalMaxBytes = System.getProperty("bench.journalMaxBytes", "64G");
     private final String authorization = "Basic "
             + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
     /** The clients, the same threads for every window, so their CPU time is counted whole. */
@@ -126,6 +128,8 @@ public final class RelayBench {
             Map<String, String> env = new LinkedHashMap<>();
             env.put("HUB_SEGMENT_ENABLED", "true");
             env.put("HUB_SEGMENT_WRITE_KEYS", WRITE_KEY);
+            // a bench run journals gigabytes, faster than the rate-limited delivery drains them
+            env.put("HUB_SEGMENT_JOURNAL_MAX_BYTES", journalMaxBytes);
             env.put("HUB_WOOTRIC_BASE_URL", fake.baseUrl());
             env.put("HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME);
             env.put("HUB_WOOTRIC_PASSWORD", FakeWootric.PASSWORD);
