@@ -74,8 +74,8 @@ public class SegmentJournalRoutes extends RouteBuilder {
         } else {
             from(WRITE).routeId("segment-journal").routeGroup("segment")
                     .to("bean:segmentFileJournal?method=append");
-            // a journal file holds one entry a line; the writer's hidden temporary files are never
-            // read (Camel's file consumer skips dot-files), and a file moves to done/ only once all
+            // a journal file holds one entry a line; the hidden file the writer appends to is never
+            // read (Camel's file consumer skips dot-files) until it is renamed, and a file moves to done/ only once all
             // of its entries went through (a retried file's delivered messages are dropped by messageId)
             from("file:" + SegmentFileJournal.directory(hub) + "?include=.*\\.jsonl&sortBy=file:name&delay=100&charset=UTF-8"
                     + "&move=done/${file:name}")

@@ -82,6 +82,46 @@ class SegmentRelayIT {
     }
 
     @Test
+    void everyEventAnswered200ArrivesAfterAKillMinus9() throws Exception {
+        int port;
+        try (FakeWootric gone = new FakeWootric()) {
+            port = gone.port();
+        }
+        Map<String, String> env = Map.of(
+                "HUB_SEGMENT_ENABLED", "true",
+                "HUB_SEGMENT_WRITE_KEYS", WRITE_KEY,
+                "HUB_WOOTRIC_BASE_URL", "http://127.0.0.1:" + port,
+                "HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME,
+                "HUB_WOOTRIC_PASSWORD", FakeWootric.PASSWORD,
+                "HUB_WOOTRIC_RETRY_DELAY", "100ms");
+        int users = 20;
+        try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
+            for (int i = 0; i < users; i++) {
+                assertThat(identify(hub, "{\"userId\":\"killed-" + i + "\",\"traits\":{\"email\":\"killed" + i + "@example.com\"}}"))
+                        .isEqualTo(200);
+            }
+            // at once, while the journal's file is most likely still hidden (it goes to delivery after a second)
+            hub.kill();
+        }
+        try (FakeWootric back = new FakeWootric(port);
+                HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (int i = 0; i < users; i++) {
+                    if (back.endUserByExternalId("killed-" + i) == null) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(back.rows("end_users")).hasSize(users);
+            hub.stop();
+        }
+        try (var files = java.nio.file.Files.list(data.resolve("journal").resolve("segment"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.startsWith(".inflight-"));
+        }
+    }
+
+    @Test
     void aMessageResentAfterARestartIsNotDeliveredAgain() throws Exception {
         try (FakeWootric wootric = new FakeWootric()) {
             Map<String, String> env = Map.of(

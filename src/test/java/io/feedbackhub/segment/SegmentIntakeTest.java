@@ -63,12 +63,30 @@ class SegmentIntakeTest {
     }
 
     long journalled() throws Exception {
+        return journalLines().size();
+    }
+
+    /** Every line of every journal file: pending, being written (hidden) and in done/. */
+    List<String> journalLines() throws Exception {
         Path journal = config.dataDir().resolve("journal").resolve("segment");
         if (!Files.isDirectory(journal)) {
-            return 0;
+            return List.of();
         }
-        try (Stream<Path> files = Files.walk(journal)) {
-            return files.filter(p -> p.toString().endsWith(".jsonl")).mapToLong(p -> lines(p).size()).sum();
+        while (true) {
+            try (Stream<Path> files = Files.walk(journal)) {
+                return files.filter(p -> p.toString().endsWith(".jsonl")).flatMap(p -> lines(p).stream()).toList();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+                // a file went to delivery (renamed visible, or moved to done/) between the listing and the read
+            }
+        }
+    }
+
+    static long hiddenFiles(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(".")).count();
         }
     }
 
@@ -175,10 +193,7 @@ class SegmentIntakeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> table("segment_events").stream()
                 .filter(e -> e.path("event").asText().equals(marker)).count() == 2);
 
-        List<String> entries;
-        try (Stream<Path> files = Files.walk(config.dataDir().resolve("journal").resolve("segment"))) {
-            entries = files.filter(p -> p.toString().endsWith(".jsonl")).flatMap(p -> lines(p).stream()).toList();
-        }
+        List<String> entries = journalLines();
         String entry = null;
         for (String line : entries) {
             assertThat(line).doesNotContain(SegmentEnabled.WRITE_KEY).doesNotContain(SegmentEnabled.OTHER_KEY);
@@ -267,7 +282,11 @@ class SegmentIntakeTest {
 
     @Test
     void whenTheJournalCannotTakeARequestTheClientIsToldToRetry() throws Exception {
-        try (var blocked = TestFiles.blockDirectory(config.dataDir().resolve("journal").resolve("segment"))) {
+        Path journal = config.dataDir().resolve("journal").resolve("segment");
+        // a file the journal holds open (for at most a second after an earlier test's request) takes
+        // appends wherever its directory went: block the directory once that file went to delivery
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.isDirectory(journal) || hiddenFiles(journal) == 0);
+        try (var blocked = TestFiles.blockDirectory(journal)) {
             relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
                     .body("{\"userId\":\"u\",\"traits\":{}}").post("/v1/identify")
                     .then().statusCode(503).header("Retry-After", "5").body("success", equalTo(false));
