@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -69,13 +68,7 @@ class QualtricsCommandsOnceIT {
     }
 
     Map<String, String> qualtrics() {
-        Map<String, String> env = new HashMap<>();
-        env.put("HUB_QUALTRICS_ENABLED", "true");
-        env.put("HUB_QUALTRICS_BASE_URL", fake.baseUrl());
-        env.put("HUB_QUALTRICS_API_TOKEN", FakeQualtrics.API_TOKEN);
-        env.put("HUB_QUALTRICS_DIRECTORY_ID", FakeQualtrics.DIRECTORY);
-        env.put("HUB_QUALTRICS_SCHEDULE", "0 0 4 1 1 ? 2099");
-        env.put("HUB_QUALTRICS_RETRY_DELAY", "50ms");
+        Map<String, String> env = fake.hubEnvironment();
         // a held answer must outlast the kill
         env.put("HUB_QUALTRICS_REQUEST_TIMEOUT", "120s");
         env.put("HUB_API_TOKEN", HUB_TOKEN);

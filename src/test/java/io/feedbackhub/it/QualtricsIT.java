@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -41,13 +40,7 @@ class QualtricsIT {
     }
 
     Map<String, String> qualtrics() {
-        Map<String, String> env = new HashMap<>();
-        env.put("HUB_QUALTRICS_ENABLED", "true");
-        env.put("HUB_QUALTRICS_BASE_URL", fake.baseUrl());
-        env.put("HUB_QUALTRICS_API_TOKEN", FakeQualtrics.API_TOKEN);
-        env.put("HUB_QUALTRICS_DIRECTORY_ID", FakeQualtrics.DIRECTORY);
-        env.put("HUB_QUALTRICS_SCHEDULE", "0 0 4 1 1 ? 2099");
-        env.put("HUB_QUALTRICS_RETRY_DELAY", "50ms");
+        Map<String, String> env = fake.hubEnvironment();
         env.put("HUB_QUALTRICS_WEBHOOK_SURVEY_IDS", SURVEY);
         env.put("HUB_QUALTRICS_WEBHOOK_PUBLIC_URL", "https://hub.example.com/qualtrics/webhook");
         env.put("HUB_QUALTRICS_WEBHOOK_SHARED_KEY", SHARED_KEY);

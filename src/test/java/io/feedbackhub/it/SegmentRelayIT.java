@@ -32,19 +32,28 @@ class SegmentRelayIT {
     @TempDir
     Path data;
 
-    @Test
-    void everyEventSentDuringAnOutageArrivesOnceAfterARestart() throws Exception {
-        int port;
+    /** A port nothing listens on (yet): Wootric down until a fake starts on it. */
+    private static int closedPort() throws Exception {
         try (FakeWootric gone = new FakeWootric()) {
-            port = gone.port();
+            return gone.port();
         }
-        Map<String, String> env = Map.of(
+    }
+
+    /** A relay hub delivering to a Wootric at this port. */
+    private static Map<String, String> relayTo(int port) {
+        return Map.of(
                 "HUB_SEGMENT_ENABLED", "true",
                 "HUB_SEGMENT_WRITE_KEYS", WRITE_KEY,
                 "HUB_WOOTRIC_BASE_URL", "http://127.0.0.1:" + port,
                 "HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME,
                 "HUB_WOOTRIC_PASSWORD", FakeWootric.PASSWORD,
                 "HUB_WOOTRIC_RETRY_DELAY", "100ms");
+    }
+
+    @Test
+    void everyEventSentDuringAnOutageArrivesOnceAfterARestart() throws Exception {
+        int port = closedPort();
+        Map<String, String> env = relayTo(port);
         int users = 25;
         try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
             List<MessageBuilder<?, ?>> messages = new ArrayList<>();
@@ -83,17 +92,8 @@ class SegmentRelayIT {
 
     @Test
     void everyEventAnswered200ArrivesAfterAKillMinus9() throws Exception {
-        int port;
-        try (FakeWootric gone = new FakeWootric()) {
-            port = gone.port();
-        }
-        Map<String, String> env = Map.of(
-                "HUB_SEGMENT_ENABLED", "true",
-                "HUB_SEGMENT_WRITE_KEYS", WRITE_KEY,
-                "HUB_WOOTRIC_BASE_URL", "http://127.0.0.1:" + port,
-                "HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME,
-                "HUB_WOOTRIC_PASSWORD", FakeWootric.PASSWORD,
-                "HUB_WOOTRIC_RETRY_DELAY", "100ms");
+        int port = closedPort();
+        Map<String, String> env = relayTo(port);
         int users = 20;
         try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
             for (int i = 0; i < users; i++) {

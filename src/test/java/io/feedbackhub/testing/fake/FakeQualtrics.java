@@ -149,6 +149,18 @@ public final class FakeQualtrics implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The environment of a packaged hub whose Qualtrics connector talks to this fake (no scheduled pull, quick retries); a map to add to. */
+    public Map<String, String> hubEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("HUB_QUALTRICS_ENABLED", "true");
+        env.put("HUB_QUALTRICS_BASE_URL", baseUrl());
+        env.put("HUB_QUALTRICS_API_TOKEN", API_TOKEN);
+        env.put("HUB_QUALTRICS_DIRECTORY_ID", DIRECTORY);
+        env.put("HUB_QUALTRICS_SCHEDULE", "0 0 4 1 1 ? 2099");
+        env.put("HUB_QUALTRICS_RETRY_DELAY", "50ms");
+        return env;
+    }
+
     // ---- data --------------------------------------------------------------------------------
 
     public void inject(Fault... injected) {
