@@ -14,16 +14,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 
 /**
- * What a relay request must pass before it costs memory, on the event loop in front of the
- * {@code segment-intake} route (which it hands the whole body to):
+ * What a relay request must pass before it costs memory, on the event loop, before
+ * {@link SegmentJournalHandoff} takes the whole body:
  * <ol>
  * <li>a known endpoint (404), and a Basic write key, if the request has one, that is known (401);</li>
  * <li>a Content-Length within the endpoint's limit (413; elsewhere on the port Quarkus refuses one
@@ -38,15 +34,13 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * body must be read for its {@code writeKey} (analytics-java 3.4-3.5.4 sends no header), within
  * the same limits.
  *
- * <p>Why a Vert.x handler and not the route: platform-http reads the whole body (Vert.x's body
- * handler) before the route sees the request, and a worker thread blocked on a slow upload would be
- * taken from every other request; here nothing waits but a timer.
+ * <p>Why a Vert.x handler and not a platform-http route: platform-http reads the whole body (Vert.x's
+ * body handler) before the route sees the request, and a worker thread blocked on a slow upload
+ * would be taken from every other request; here nothing waits but a timer.
  */
 @ApplicationScoped
 public class SegmentAdmission {
 
-    /** Set as the request's user once its Basic write key passed: intake need not check it again. */
-    static final User WRITE_KEY_CHECKED = User.fromName("segment-write-key");
     static final String IN_FLIGHT_RETRY_AFTER = "1";
     static final String JOURNAL_FULL_RETRY_AFTER = "30";
 
@@ -64,6 +58,9 @@ public class SegmentAdmission {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    SegmentJournalHandoff handoff;
 
     private final AtomicLong inFlight = new AtomicLong();
     private long maxInFlight;
@@ -88,7 +85,7 @@ public class SegmentAdmission {
             task.run();
             return null;
         }, false);
-        // the intake route's own path; just before Quarkus's check of Content-Length against
+        // the relay's paths; just before Quarkus's check of Content-Length against
         // max-body-size, so a relay client gets the JSON answer of its endpoint's own limit
         router.route(HttpMethod.POST, "/v1*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::admit);
     }
@@ -102,18 +99,18 @@ public class SegmentAdmission {
         HttpServerRequest request = ctx.request();
         String call = SegmentIntake.call(ctx.normalizedPath());
         if (call == null) {
-            refuse(ctx, 404, "no such endpoint: " + ctx.normalizedPath(), null);
+            SegmentReplies.refuse(ctx, 404, "no such endpoint: " + ctx.normalizedPath(), null);
             return;
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (SegmentWriteKeys.isBasic(authorization)) {
+        boolean keyChecked = SegmentWriteKeys.isBasic(authorization);
+        if (keyChecked) {
             try {
                 keys.check(authorization, null);
             } catch (SegmentRejected rejected) {
-                refuse(ctx, rejected.status(), rejected.getMessage(), null);
+                SegmentReplies.refuse(ctx, rejected.status(), rejected.getMessage(), null);
                 return;
             }
-            ctx.setUser(WRITE_KEY_CHECKED);
         }
         long limit = SegmentIntake.isBatch(call) ? config.maxBatchBytes() : config.maxMessageBytes();
         long length;
@@ -121,41 +118,43 @@ public class SegmentAdmission {
             String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
             length = header == null ? -1 : Long.parseLong(header.trim());
         } catch (NumberFormatException e) {
-            refuse(ctx, 400, "the Content-Length header is not a number", null);
+            SegmentReplies.refuse(ctx, 400, "the Content-Length header is not a number", null);
             return;
         }
         if (length > limit) {
-            refuse(ctx, 413, tooLarge(call, limit), null);
+            SegmentReplies.refuse(ctx, 413, tooLarge(call, limit), null);
             return;
         }
         if (fileJournal && journal.over(journalMax, blocking)) {
-            refuse(ctx, 503, "the relay's journal is full (hub.segment.journal-max-bytes) until delivery catches up; retry later",
+            SegmentReplies.refuse(ctx, 503, "the relay's journal is full (hub.segment.journal-max-bytes) until delivery catches up; retry later",
                     JOURNAL_FULL_RETRY_AFTER);
             return;
         }
         long reserved = length >= 0 ? length : limit;
         if (inFlight.addAndGet(reserved) > maxInFlight) {
             inFlight.addAndGet(-reserved);
-            refuse(ctx, 429, "the relay is receiving too much at once; retry later", IN_FLIGHT_RETRY_AFTER);
+            SegmentReplies.refuse(ctx, 429, "the relay is receiving too much at once; retry later", IN_FLIGHT_RETRY_AFTER);
             return;
         }
         // released once the request is answered, or its connection is gone
         ctx.addEndHandler(done -> inFlight.addAndGet(-reserved));
-        new BodyReader(ctx, call, limit, length).start();
+        new BodyReader(ctx, call, keyChecked, limit, length).start();
     }
 
     /** Reads one body into a buffer, stopping at its limit or its time. */
     private final class BodyReader {
         private final RoutingContext ctx;
         private final String call;
+        private final boolean keyChecked;
         private final long limit;
         private final Buffer body;
         private long timer;
         private boolean over;
 
-        BodyReader(RoutingContext ctx, String call, long limit, long length) {
+        BodyReader(RoutingContext ctx, String call, boolean keyChecked, long limit, long length) {
             this.ctx = ctx;
             this.call = call;
+            this.keyChecked = keyChecked;
             this.limit = limit;
             // the declared length is reserved already, so it may be taken at once (no regrowing copies)
             this.body = Buffer.buffer((int) (length >= 0 ? length : Math.min(limit, 16 * 1024)));
@@ -180,10 +179,7 @@ public class SegmentAdmission {
                 }
                 over = true;
                 vertx.cancelTimer(timer);
-                // the body is read: platform-http's body handler must take it as it is, not read again
-                ((RoutingContextInternal) ctx).visitHandler(RoutingContextInternal.BODY_HANDLER);
-                ctx.setBody(body);
-                ctx.next();
+                handoff.accept(ctx, call, body, keyChecked);
             });
             request.exceptionHandler(failure -> {
                 over = true;
@@ -201,30 +197,11 @@ public class SegmentAdmission {
             }
             over = true;
             vertx.cancelTimer(timer);
-            refuse(ctx, status, error, null);
+            SegmentReplies.refuse(ctx, status, error, null);
         }
     }
 
     private static String tooLarge(String call, long limit) {
         return (SegmentIntake.isBatch(call) ? "a batch" : "a message") + " may hold at most " + limit / 1000 + " KB";
-    }
-
-    /** Answers and, when the body is not all read, closes the connection: the rest is never read. */
-    private static void refuse(RoutingContext ctx, int status, String error, String retryAfter) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        boolean unread = !ctx.request().isEnded();
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        if (retryAfter != null) {
-            response.putHeader("Retry-After", retryAfter);
-        }
-        if (unread && ctx.request().version() != HttpVersion.HTTP_2) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-            response.end(SegmentReplies.error(error)).onComplete(written -> ctx.request().connection().close());
-        } else {
-            response.end(SegmentReplies.error(error));
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.feedbackhub.segment;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -185,25 +183,20 @@ public class SegmentFileJournal {
         }
     }
 
-    /** Returns once the entry is on disk, in the same write and fsync as every entry that queued with it. */
-    public void append(byte[] entry) throws IOException {
+    /**
+     * Completes once the entry is on disk, in the same write and fsync as every entry that queued
+     * with it; the caller's thread never waits, so intake can run on the event loop.
+     */
+    public CompletableFuture<Void> append(byte[] entry) {
         Pending mine = new Pending(entry, new CompletableFuture<>());
         synchronized (this) {
             if (stopped) {
-                throw new IOException("the journal is stopped");
+                return CompletableFuture.failedFuture(new IOException("the journal is stopped"));
             }
             startWriter();
             queue.add(mine);
         }
-        try {
-            mine.written().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while the journal was being written");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? new IOException(io.getMessage(), io)
-                    : new IOException("the journal write failed: " + e.getCause(), e.getCause());
-        }
+        return mine.written();
     }
 
     private void startWriter() {

@@ -11,11 +11,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
-
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -39,7 +34,6 @@ import io.vertx.core.buffer.Buffer;
  * rest of the intake together. Its messages are checked at delivery ({@link SegmentMessages}).
  */
 @ApplicationScoped
-@Named("segmentIntake")
 public class SegmentIntake {
 
     private static final String WRITE_KEY = "writeKey";
@@ -89,44 +83,35 @@ public class SegmentIntake {
     private record Bytes(byte[] array, int offset, int length) {
     }
 
-    public byte[] read(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
-        String call = call(path);
-        if (call == null) {
-            throw new SegmentRejected(404, "no such endpoint: " + path);
-        }
+    /**
+     * The journal entry of a request to {@code call} (one of {@link #call(String)}'s), or a
+     * {@link SegmentRejected}. {@code keyChecked}: its Basic write key passed {@link SegmentAdmission}
+     * already; otherwise the body's key is checked here.
+     */
+    byte[] entry(String call, Buffer received, String authorization, boolean keyChecked) {
         boolean batch = isBatch(call);
-        Bytes body = body(in);
+        Bytes body = body(received);
         if (body.length() == 0) {
             throw new SegmentRejected(400, "the request has no body");
         }
         int limit = batch ? config.maxBatchBytes() : config.maxMessageBytes();
         if (body.length() > limit) {
-            // SegmentAdmission refuses it while it arrives; this holds for a body that came another way
+            // SegmentAdmission refuses it while it arrives; this holds for any other caller
             throw new SegmentRejected(413, (batch ? "a batch" : "a message") + " may hold at most " + limit / 1000
                     + " KB; this one holds " + body.length() + " bytes");
         }
-        // a Basic key passed SegmentAdmission already; otherwise the body's key is checked here
-        boolean checked = in.getHeader(VertxPlatformHttpConstants.AUTHENTICATED_USER) == SegmentAdmission.WRITE_KEY_CHECKED;
-        String authorization = in.getHeader("Authorization", String.class);
         body = utf8(body);
-        byte[] entry = batch ? batch(call, body, authorization, checked) : single(call, body, authorization, checked);
-        // nothing of the request but its body goes on: no Authorization header in a Kafka journal record
-        in.removeHeaders("*");
-        return entry;
+        return batch ? batch(call, body, authorization, keyChecked) : single(call, body, authorization, keyChecked);
     }
 
-    /** The body as Vert.x received it (its heap array, not a copy), or as bytes. */
-    private static Bytes body(Message in) {
-        if (in.getBody() instanceof Buffer buffer) {
-            ByteBuf buf = buffer.getByteBuf();
-            if (buf.hasArray()) {
-                return new Bytes(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
-            }
+    /** The body as Vert.x received it (its heap array, not a copy). */
+    private static Bytes body(Buffer buffer) {
+        ByteBuf buf = buffer.getByteBuf();
+        if (buf.hasArray()) {
+            return new Bytes(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         }
-        byte[] bytes = in.getBody(byte[].class);
-        return bytes == null ? new Bytes(new byte[0], 0, 0) : new Bytes(bytes, 0, bytes.length);
+        byte[] bytes = buffer.getBytes();
+        return new Bytes(bytes, 0, bytes.length);
     }
 
     /**

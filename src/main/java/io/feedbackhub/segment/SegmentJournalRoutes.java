@@ -4,12 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.support.AsyncProcessorSupport;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.kafka.PausingBackoff;
@@ -36,6 +38,9 @@ public class SegmentJournalRoutes extends RouteBuilder {
 
     @Inject
     HubConfig hub;
+
+    @Inject
+    SegmentFileJournal journal;
 
     @Inject
     SegmentConfig config;
@@ -72,8 +77,21 @@ public class SegmentJournalRoutes extends RouteBuilder {
                         .process(backoff::failed)
                     .end();
         } else {
+            // asynchronous: intake sends from the event loop, and the exchange completes on the
+            // writer's thread once its group is on disk
             from(WRITE).routeId("segment-journal").routeGroup("segment")
-                    .to("bean:segmentFileJournal?method=append");
+                    .process(new AsyncProcessorSupport() {
+                        @Override
+                        public boolean process(Exchange exchange, AsyncCallback callback) {
+                            journal.append(exchange.getMessage().getBody(byte[].class)).whenComplete((written, failure) -> {
+                                if (failure != null) {
+                                    exchange.setException(failure);
+                                }
+                                callback.done(false);
+                            });
+                            return false;
+                        }
+                    });
             // a journal file holds one entry a line; the hidden file the writer appends to is never
             // read (Camel's file consumer skips dot-files) until it is renamed, and a file moves to done/ only once all
             // of its entries went through (a retried file's delivered messages are dropped by messageId)

@@ -1,46 +1,51 @@
 package io.feedbackhub.segment;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Named;
-
-import org.apache.camel.Exchange;
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+
 /** What the relay answers: Segment's {@code {"success":true}}, or an error a client can act on. */
-@ApplicationScoped
-@Named("segmentReplies")
-public class SegmentReplies {
+final class SegmentReplies {
 
-    private static final Logger LOG = Logger.getLogger(SegmentReplies.class);
+    private static final String ACCEPTED = "{\"success\":true}";
 
-    public void accepted(Exchange exchange) {
-        reply(exchange, 200, "{\"success\":true}");
+    private SegmentReplies() {
     }
 
-    public void rejected(Exchange exchange) {
-        SegmentRejected rejected = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, SegmentRejected.class);
-        reply(exchange, rejected.status(), error(rejected.getMessage()));
+    static void accepted(RoutingContext ctx) {
+        reply(ctx, 200, ACCEPTED, null);
     }
 
-    /** The journal did not take the request: the client must send it again. */
-    public void unavailable(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.errorf("segment: could not journal a request, answering 503: %s", cause == null ? "" : cause.getMessage());
-        reply(exchange, 503, error("the relay could not store the events; retry later"));
-        exchange.getMessage().setHeader("Retry-After", "5");
+    /**
+     * An error answer; when the body is not all read, the connection is closed after it, so the
+     * rest is never read.
+     */
+    static void refuse(RoutingContext ctx, int status, String error, String retryAfter) {
+        reply(ctx, status, error(error), retryAfter);
     }
 
     static String error(String message) {
         return JsonNodeFactory.instance.objectNode().put("success", false).put("error", message).toString();
     }
 
-    private static void reply(Exchange exchange, int status, String body) {
-        // nothing of the request (its Authorization header above all) goes back out
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(body);
+    private static void reply(RoutingContext ctx, int status, String body, String retryAfter) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        boolean unread = !ctx.request().isEnded();
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (retryAfter != null) {
+            response.putHeader("Retry-After", retryAfter);
+        }
+        if (unread && ctx.request().version() != HttpVersion.HTTP_2) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            response.end(body).onComplete(written -> ctx.request().connection().close());
+        } else {
+            response.end(body);
+        }
     }
 }

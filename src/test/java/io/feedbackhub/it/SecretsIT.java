@@ -28,7 +28,7 @@ class SecretsIT {
     static final String FLAG_SECRET = "itFlagS3cret-qualtrics";
     static final String WOOTRIC_PASSWORD = "itWootricPassw0rd";
     static final String WRITE_KEY = "itSecretsWriteKey";
-    static final String INTAKE = "org.apache.camel:context=feedback-hub,type=routes,name=\"segment-intake\"";
+    static final String RELAY_JOURNAL = "org.apache.camel:context=feedback-hub,type=routes,name=\"segment-journal\"";
     static final String CONTEXT = "org.apache.camel:context=feedback-hub,type=context,name=\"feedback-hub\"";
 
     @TempDir
@@ -62,7 +62,7 @@ class SecretsIT {
                 "HUB_WOOTRIC_PASSWORD", WOOTRIC_PASSWORD);
         try (HubProcess hub = HubProcess.create(data, env).start().awaitReady(Duration.ofSeconds(60))) {
             for (String path : List.of("/hub/connectors", "/q/metrics", "/q/jolokia/version",
-                    "/q/jolokia/read/java.lang:type=Runtime/InputArguments", "/q/jolokia/read/" + INTAKE.replace("\"", "%22") + "/State")) {
+                    "/q/jolokia/read/java.lang:type=Runtime/InputArguments", "/q/jolokia/read/" + RELAY_JOURNAL.replace("\"", "%22") + "/State")) {
                 assertThat(hub.send(HttpRequest.newBuilder().GET(), path).statusCode()).as(path).isEqualTo(401);
                 assertThat(hub.get(path).statusCode()).as(path).isEqualTo(200);
             }
@@ -71,11 +71,11 @@ class SecretsIT {
                     .statusCode()).isEqualTo(401);
 
             // no operation stops the relay or the context
-            for (String mbean : List.of(INTAKE, CONTEXT)) {
+            for (String mbean : List.of(RELAY_JOURNAL, CONTEXT)) {
                 assertThat(jolokia(hub, "{\"type\":\"exec\",\"mbean\":" + quoted(mbean) + ",\"operation\":\"stop()\"}"))
                         .contains("\"status\":403");
             }
-            assertThat(hub.get("/q/jolokia/read/" + INTAKE.replace("\"", "%22") + "/State").body()).contains("\"value\":\"Started\"");
+            assertThat(hub.get("/q/jolokia/read/" + RELAY_JOURNAL.replace("\"", "%22") + "/State").body()).contains("\"value\":\"Started\"");
             assertThat(hub.get("/q/jolokia/read/java.lang:type=Runtime/InputArguments").body()).contains("\"status\":403");
 
             List<String> answers = new ArrayList<>();
@@ -91,11 +91,11 @@ class SecretsIT {
             String dumps = jolokia(hub, "text/json", "[{\"type\":\"exec\",\"mbean\":" + quoted(CONTEXT)
                     + ",\"operation\":\"dumpRoutesAsXml(boolean,boolean)\",\"arguments\":[true,false]},"
                     + "{\"type\":\"exec\",\"mbean\":" + quoted(CONTEXT) + ",\"operation\":\"dumpRoutesStatsAsXml\",\"arguments\":[true,true]}]");
-            assertThat(dumps).contains("segment-intake").contains("hooks/****").contains("processorStat").doesNotContain("\"status\":403");
+            assertThat(dumps).contains("segment-journal").contains("hooks/****").contains("processorStat").doesNotContain("\"status\":403");
             answers.add(dumps);
             assertThat(answers).allSatisfy(answer -> assertThat(answer).doesNotContain(FLAG_SECRET).doesNotContain(SECRET)
                     .doesNotContain(WOOTRIC_PASSWORD).doesNotContain(WRITE_KEY).doesNotContain(MANAGEMENT_TOKEN));
-            assertThat(answers.get(4)).contains("segment-intake");
+            assertThat(answers.get(4)).contains("segment-journal");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.feedbackhub.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SegmentFileJournalTest {
 
     @Test
-    void concurrentRequestsShareWritesAndEveryEntryIsALineOnDiskWhenAppendReturns(@TempDir Path dir) throws Exception {
+    void concurrentRequestsShareWritesAndEveryEntryIsALineOnDiskWhenAppendCompletes(@TempDir Path dir) throws Exception {
         SegmentFileJournal journal = new SegmentFileJournal(dir, Duration.ofMillis(50));
         int requests = 400;
         ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -33,8 +32,8 @@ class SegmentFileJournalTest {
             String entry = "{\"id\":\"" + i + "\"}";
             done.add(pool.submit(() -> {
                 go.await();
-                journal.append(entry.getBytes(StandardCharsets.UTF_8));
-                // once append returns, the entry is in a journal file: the one being written, or one handed to delivery
+                journal.append(entry.getBytes(StandardCharsets.UTF_8)).get();
+                // once append completes, the entry is in a journal file: the one being written, or one handed to delivery
                 assertThat(lines(dir, true)).contains(entry);
                 return null;
             }));
@@ -59,8 +58,8 @@ class SegmentFileJournalTest {
     void theFileBeingWrittenGoesToDeliveryOnceItIsOldEnoughWithNoFurtherRequest(@TempDir Path dir) throws Exception {
         SegmentFileJournal journal = new SegmentFileJournal(dir, Duration.ofMillis(200));
         try {
-            journal.append("{\"first\":1}".getBytes(StandardCharsets.UTF_8));
-            journal.append("{\"second\":2}".getBytes(StandardCharsets.UTF_8));
+            journal.append("{\"first\":1}".getBytes(StandardCharsets.UTF_8)).get();
+            journal.append("{\"second\":2}".getBytes(StandardCharsets.UTF_8)).get();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(lines(dir, false)).containsExactly("{\"first\":1}", "{\"second\":2}");
                 assertThat(files(dir)).allSatisfy(f -> assertThat(f.getFileName().toString()).doesNotStartWith("."));
@@ -76,9 +75,10 @@ class SegmentFileJournalTest {
         Files.writeString(blocked, "a file where the directory should be");
         SegmentFileJournal journal = new SegmentFileJournal(blocked, Duration.ofMillis(50));
         try {
-            assertThatThrownBy(() -> journal.append("{}".getBytes(StandardCharsets.UTF_8))).isInstanceOf(java.io.IOException.class);
+            assertThat(journal.append("{}".getBytes(StandardCharsets.UTF_8))).failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class).havingCause().isInstanceOf(java.io.IOException.class);
             Files.delete(blocked);
-            journal.append("{\"after\":1}".getBytes(StandardCharsets.UTF_8));
+            journal.append("{\"after\":1}".getBytes(StandardCharsets.UTF_8)).get();
         } finally {
             journal.stop();
         }
@@ -96,7 +96,7 @@ class SegmentFileJournalTest {
         SegmentFileJournal journal = new SegmentFileJournal(dir, Duration.ofSeconds(60));
         try {
             // the first request starts the writer here; in the hub it starts with the application
-            journal.append("{\"new\":1}".getBytes(StandardCharsets.UTF_8));
+            journal.append("{\"new\":1}".getBytes(StandardCharsets.UTF_8)).get();
             assertThat(lines(dir, false)).containsExactly("{\"kept\":1}", "{\"answered\":1}", "{\"answered\":2}");
         } finally {
             journal.stop();
@@ -111,10 +111,11 @@ class SegmentFileJournalTest {
     @Test
     void aStoppedJournalRefusesRequests(@TempDir Path dir) throws Exception {
         SegmentFileJournal journal = new SegmentFileJournal(dir, Duration.ofSeconds(60));
-        journal.append("{\"before\":1}".getBytes(StandardCharsets.UTF_8));
+        journal.append("{\"before\":1}".getBytes(StandardCharsets.UTF_8)).get();
         journal.stop();
-        assertThatThrownBy(() -> journal.append("{}".getBytes(StandardCharsets.UTF_8))).isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("stopped");
+        assertThat(journal.append("{}".getBytes(StandardCharsets.UTF_8))).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class).havingCause()
+                .isInstanceOf(java.io.IOException.class).withMessageContaining("stopped");
         assertThat(lines(dir, false)).containsExactly("{\"before\":1}");
     }
 

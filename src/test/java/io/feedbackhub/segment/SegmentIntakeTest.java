@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import org.apache.camel.CamelContext;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,8 @@ import io.feedbackhub.testing.TestFiles;
 import io.feedbackhub.testing.TestHub;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.specification.RequestSpecification;
 
 /** The relay's intake: Segment's own client, auth, limits, journal before the 200, dedupe. */
@@ -46,6 +49,9 @@ class SegmentIntakeTest {
 
     @Inject
     HubConfig config;
+
+    @Inject
+    CamelContext camel;
 
     static int port() {
         return ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
@@ -99,7 +105,7 @@ class SegmentIntakeTest {
         }
     }
 
-    /** Camel's route policy cost the intake a quarter of its CPU: its requests are counted by the HTTP server metrics instead. */
+    /** Camel's route policy on the journal step cost the intake a quarter of its CPU: its requests are counted by the HTTP server metrics instead. */
     @Test
     void intakeRequestsAreCountedByStatusNotByTheRoutePolicy() {
         relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
@@ -109,8 +115,8 @@ class SegmentIntakeTest {
         String metrics = Management.request().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{.*status=\"200\".*uri=\"/v1/batch\".*\\} [1-9]")
                 .containsPattern("http_server_requests_seconds_count\\{.*status=\"401\".*uri=\"/v1/batch\".*\\} [1-9]")
-                .doesNotContain("routeId=\"segment-intake\"")
-                .containsPattern("camel_exchanges_total\\{.*routeId=\"segment-journal\"");
+                .doesNotContain("routeId=\"segment-journal\"")
+                .containsPattern("camel_exchanges_total\\{.*routeId=\"segment-deliver\"");
     }
 
     @Test
@@ -306,5 +312,22 @@ class SegmentIntakeTest {
                     .body("{\"userId\":\"u\",\"traits\":{}}").post("/v1/identify")
                     .then().statusCode(503).header("Retry-After", "5").body("success", equalTo(false));
         }
+    }
+
+    /** Intake sends from the event loop: with the journal route stopped it must answer at once, not wait for a consumer. */
+    @Test
+    void withTheJournalRouteStoppedTheClientIsToldToRetryAtOnce() throws Exception {
+        camel.getRouteController().stopRoute("segment-journal");
+        try {
+            relay().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+                            .setParam("http.socket.timeout", 5000)))
+                    .auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                    .body("{\"userId\":\"u\",\"traits\":{}}").post("/v1/identify")
+                    .then().statusCode(503).header("Retry-After", "5").body("success", equalTo(false));
+        } finally {
+            camel.getRouteController().startRoute("segment-journal");
+        }
+        relay().auth().preemptive().basic(SegmentEnabled.WRITE_KEY, "")
+                .body("{\"userId\":\"u\",\"traits\":{}}").post("/v1/identify").then().statusCode(200);
     }
 }
