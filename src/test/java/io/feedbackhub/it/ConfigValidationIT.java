@@ -42,6 +42,8 @@ class ConfigValidationIT {
             "FILE                 | hub.datadir=/tmp/x | hub.datadir: is not a setting of the hub",
             "HUB_MANAGEMENT_TOKEN | short-token    | hub.management.token: is 11 characters; at least 16 are required",
             "QUARKUS_MANAGEMENT_HOST | 0.0.0.0     | hub.management.token: is required when the management port listens beyond this machine",
+            "HUB_CLUSTER_ENABLED  | true           | hub.cluster.enabled: needs hub.catalog.sink=kafka",
+            "HUB_CLUSTER_SESSION_TIMEOUT | 1s      | hub.cluster.session-timeout: must be between 6s and 30m",
     })
     void aBadValueStopsTheHubNamingTheProperty(String variable, String value, String expectedLine) throws Exception {
         Map<String, String> env = new HashMap<>();

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -45,15 +44,9 @@ class WootricIT {
     }
 
     Map<String, String> wootric(String password) {
-        Map<String, String> env = new HashMap<>();
-        env.put("HUB_WOOTRIC_ENABLED", "true");
-        env.put("HUB_WOOTRIC_BASE_URL", fake.baseUrl());
-        env.put("HUB_WOOTRIC_USERNAME", FakeWootric.USERNAME);
+        Map<String, String> env = fake.hubEnvironment();
         env.put("HUB_WOOTRIC_PASSWORD", password);
-        env.put("HUB_WOOTRIC_START_DATE", "2024-01-01");
         env.put("HUB_WOOTRIC_STREAMS", "end_users,responses,declines");
-        env.put("HUB_WOOTRIC_SCHEDULE", "0 0 4 1 1 ? 2099");
-        env.put("HUB_WOOTRIC_RETRY_DELAY", "50ms");
         return env;
     }
 

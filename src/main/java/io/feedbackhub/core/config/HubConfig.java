@@ -1,6 +1,7 @@
 package io.feedbackhub.core.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -22,6 +23,8 @@ public interface HubConfig {
 
     Management management();
 
+    Cluster cluster();
+
     interface Catalog {
         @WithDefault("file")
         CatalogSink sink();
@@ -33,6 +36,9 @@ public interface HubConfig {
     interface Kafka {
         /** Bootstrap servers; required as soon as anything in the hub uses Kafka. */
         Optional<String> brokers();
+
+        /** Replication factor of the topics the hub creates; unset, the broker's {@code default.replication.factor}. */
+        Optional<Short> replicationFactor();
     }
 
     interface Api {
@@ -53,6 +59,29 @@ public interface HubConfig {
         /** Serve the management port on every interface without a token: anyone who reaches it may use it. */
         @WithDefault("false")
         boolean open();
+    }
+
+    interface Cluster {
+        /**
+         * Replicas sharing {@code name} on one Kafka elect one leader per polling connector, which
+         * alone runs its schedule and its manual runs. Needs {@code hub.catalog.sink=kafka}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The replicas of one hub: the Kafka consumer group of the cluster topic. */
+        @WithDefault("feedback-hub")
+        String name();
+
+        /** This replica's id in the cluster; unset, {@code <hostname>-<pid>}. */
+        Optional<String> memberId();
+
+        /**
+         * How long a replica that stopped answering keeps its leaderships (Kafka's
+         * {@code session.timeout.ms}, 6 s to 30 min): a failover takes about this long.
+         */
+        @WithDefault("10s")
+        Duration sessionTimeout();
     }
 
     enum CatalogSink {

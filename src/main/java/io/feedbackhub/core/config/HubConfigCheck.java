@@ -31,8 +31,9 @@ import io.feedbackhub.core.connector.ConnectorRegistry;
 public class HubConfigCheck {
 
     static final Set<String> CORE_KEYS = new TreeSet<>(
-            List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers", "hub.api.token",
-                    "hub.management.token", "hub.management.open"));
+            List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers", "hub.kafka.replication-factor",
+                    "hub.api.token", "hub.management.token", "hub.management.open", "hub.cluster.enabled", "hub.cluster.name",
+                    "hub.cluster.member-id", "hub.cluster.session-timeout"));
 
     /** As for the command API's token: long enough that guessing it over HTTP is hopeless. */
     static final int MIN_TOKEN_LENGTH = 16;
@@ -70,6 +71,7 @@ public class HubConfigCheck {
                     + hub.catalog().topicPrefix() + "'");
         }
         checkManagement(problems);
+        checkCluster(problems);
         for (Connector connector : registry.all()) {
             checkConnector(connector, problems);
         }
@@ -89,6 +91,25 @@ public class HubConfigCheck {
                 problems.add(name, "is not a setting of the hub: core settings are " + String.join(", ", CORE_KEYS)
                         + (connectors.isEmpty() ? "" : ", connectors are hub." + String.join(".*, hub.", connectors) + ".*"));
             }
+        }
+    }
+
+    private void checkCluster(ConfigProblems problems) {
+        HubConfig.Cluster cluster = hub.cluster();
+        hub.kafka().replicationFactor().filter(factor -> factor < 1)
+                .ifPresent(factor -> problems.add("hub.kafka.replication-factor", "must be at least 1, not " + factor));
+        if (cluster.enabled() && hub.catalog().sink() != HubConfig.CatalogSink.KAFKA) {
+            problems.add("hub.cluster.enabled", "needs hub.catalog.sink=kafka: replicas share their state through Kafka");
+        }
+        if (!cluster.name().matches("[A-Za-z0-9._\\-]{1,200}")) {
+            problems.add("hub.cluster.name", "may hold only letters, digits, '.', '_' and '-', not '" + cluster.name() + "'");
+        }
+        cluster.memberId().filter(id -> !id.matches("[A-Za-z0-9._\\-]{1,100}")).ifPresent(id -> problems.add("hub.cluster.member-id",
+                "may hold only letters, digits, '.', '_' and '-' (at most 100), not '" + id + "'"));
+        long timeout = cluster.sessionTimeout().toMillis();
+        if (timeout < 6_000 || timeout > 1_800_000) {
+            problems.add("hub.cluster.session-timeout", "must be between 6s and 30m (the broker's group session limits), not "
+                    + cluster.sessionTimeout());
         }
     }
 

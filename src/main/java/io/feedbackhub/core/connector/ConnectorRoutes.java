@@ -10,6 +10,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 
+import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.run.RunMode;
 
 /**
@@ -17,7 +18,8 @@ import io.feedbackhub.core.run.RunMode;
  * connector's routes are dropped before anything is built (it opens nothing and needs none of its
  * keys), and every enabled, runnable connector gets Quartz routes for {@code hub.<name>.schedule}
  * (incremental runs) and {@code hub.<name>.full-sync-schedule} (full runs), so no connector writes
- * its own timer routes and an unset schedule simply means no scheduled run.
+ * its own timer routes and an unset schedule simply means no scheduled run. In a cluster they run
+ * on the connector's leader only ({@link HubCluster}).
  */
 @ApplicationScoped
 public class ConnectorRoutes {
@@ -27,6 +29,9 @@ public class ConnectorRoutes {
 
     @Inject
     ConnectorRegistry registry;
+
+    @Inject
+    HubCluster cluster;
 
     /** After the configuration check (which runs at the default priority) has passed. */
     void arrange(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 1000) AfterConfigure configured)
@@ -40,21 +45,27 @@ public class ConnectorRoutes {
         }
         camel.addRoutes(new RouteBuilder() {
             @Override
-            public void configure() {
+            public void configure() throws Exception {
                 for (Connector connector : registry.all()) {
                     if (connector.enabled() && connector.runnable()) {
-                        connector.schedule().ifPresent(cron -> schedule(this, connector, RunMode.INCREMENTAL, cron));
-                        connector.fullSyncSchedule().ifPresent(cron -> schedule(this, connector, RunMode.FULL, cron));
+                        if (connector.schedule().isPresent()) {
+                            schedule(this, connector, RunMode.INCREMENTAL, connector.schedule().get());
+                        }
+                        if (connector.fullSyncSchedule().isPresent()) {
+                            schedule(this, connector, RunMode.FULL, connector.fullSyncSchedule().get());
+                        }
                     }
                 }
             }
         });
     }
 
-    private static void schedule(RouteBuilder routes, Connector connector, RunMode mode, String cron) {
+    private void schedule(RouteBuilder routes, Connector connector, RunMode mode, String cron) throws Exception {
         String id = connector.name() + "-schedule-" + mode.label();
-        routes.from("quartz:hub-" + connector.name() + "/" + mode.label() + "?cron=" + cron.trim().replace(' ', '+'))
-                .routeId(id).routeGroup(connector.name())
-                .to("bean:hubRuns?method=scheduled('" + connector.name() + "', '" + mode.label() + "')");
+        var route = routes.from("quartz:hub-" + connector.name() + "/" + mode.label() + "?cron=" + cron.trim().replace(' ', '+'))
+                .routeId(id).routeGroup(connector.name());
+        // in a cluster, the schedule runs on the connector's leader only
+        cluster.schedulePolicy(connector.name()).ifPresent(route::routePolicy);
+        route.to("bean:hubRuns?method=scheduled('" + connector.name() + "', '" + mode.label() + "')");
     }
 }

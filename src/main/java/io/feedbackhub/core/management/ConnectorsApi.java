@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.connector.Connector;
 import io.feedbackhub.core.connector.ConnectorRegistry;
 import io.feedbackhub.core.run.ConnectorRuns;
@@ -24,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
  * {@code /hub/connectors} on the management port: what each connector is, whether it runs, its
  * last run; and {@code POST /hub/connectors/{name}/run?mode=incremental|full} to run one now. Other
  * query parameters of a run request are passed to the run as options ({@link ConnectorRuns#OPTIONS}).
+ * {@code GET /hub/cluster}: this member, the members and each connector's leader ({@link HubCluster}).
  */
 @ApplicationScoped
 public class ConnectorsApi {
@@ -38,6 +40,9 @@ public class ConnectorsApi {
     RunLog runLog;
 
     @Inject
+    HubCluster cluster;
+
+    @Inject
     ObjectMapper json;
 
     void routes(@Observes ManagementInterface management) {
@@ -47,6 +52,7 @@ public class ConnectorsApi {
         router.route(HttpMethod.GET, "/hub/connectors/:name").handler(ctx -> registry.find(ctx.pathParam("name"))
                 .ifPresentOrElse(c -> send(ctx, 200, view(c)),
                         () -> send(ctx, 404, error("no connector named " + ctx.pathParam("name")))));
+        router.route(HttpMethod.GET, "/hub/cluster").handler(ctx -> send(ctx, 200, cluster.view()));
         // starting a run touches files and Camel, so not on the event loop
         router.route(HttpMethod.POST, "/hub/connectors/:name/run").blockingHandler(this::run);
     }
@@ -63,7 +69,7 @@ public class ConnectorsApi {
             int status = switch (rejected.reason()) {
                 case UNKNOWN_CONNECTOR -> 404;
                 case BAD_MODE -> 400;
-                case DISABLED, NOT_RUNNABLE, ALREADY_RUNNING -> 409;
+                case DISABLED, NOT_RUNNABLE, ALREADY_RUNNING, NOT_LEADER -> 409;
             };
             send(ctx, status, error(rejected.getMessage()));
         }
@@ -77,6 +83,9 @@ public class ConnectorsApi {
         view.put("schedule", connector.schedule().orElse(null));
         view.put("fullSyncSchedule", connector.fullSyncSchedule().orElse(null));
         view.put("running", runs.isRunning(connector.name()));
+        if (cluster.enabled()) {
+            view.put("leader", cluster.leaderOf(connector.name()).orElse(null));
+        }
         view.put("lastRun", runLog.last(connector.name()).map(runLog::view).orElse(null));
         return view;
     }

@@ -19,6 +19,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 import org.jboss.logging.Logger;
 
+import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.connector.Connector;
 import io.feedbackhub.core.connector.ConnectorRegistry;
 
@@ -57,6 +58,9 @@ public class ConnectorRuns {
 
     @Inject
     RunLog log;
+
+    @Inject
+    HubCluster cluster;
 
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     /** Connectors whose scheduled full run waits for the run in progress. */
@@ -162,6 +166,11 @@ public class ConnectorRuns {
         }
         if (!connector.runnable()) {
             throw new RunRejected(RunRejected.Reason.NOT_RUNNABLE, connector.name() + " runs on events, not on demand");
+        }
+        if (!cluster.leads(connector.name())) {
+            throw new RunRejected(RunRejected.Reason.NOT_LEADER, connector.name() + " runs on its leader, "
+                    + cluster.leaderOf(connector.name()).map(leader -> "member " + leader).orElse("which is being elected")
+                    + "; ask that member (GET /hub/cluster)");
         }
         Run run = new Run(UUID.randomUUID().toString(), connector.name(), mode, trigger, Instant.now());
         Run existing = running.putIfAbsent(connector.name(), run);

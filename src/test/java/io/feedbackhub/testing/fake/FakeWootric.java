@@ -121,6 +121,19 @@ public final class FakeWootric implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** What a packaged hub needs to pull from this fake: no schedule, fast retries. */
+    public Map<String, String> hubEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("HUB_WOOTRIC_ENABLED", "true");
+        env.put("HUB_WOOTRIC_BASE_URL", baseUrl());
+        env.put("HUB_WOOTRIC_USERNAME", USERNAME);
+        env.put("HUB_WOOTRIC_PASSWORD", PASSWORD);
+        env.put("HUB_WOOTRIC_START_DATE", "2024-01-01");
+        env.put("HUB_WOOTRIC_SCHEDULE", "0 0 4 1 1 ? 2099");
+        env.put("HUB_WOOTRIC_RETRY_DELAY", "50ms");
+        return env;
+    }
+
     // ---- data --------------------------------------------------------------------------------
 
     public Map<String, Object> addEndUser(long createdAt, long updatedAt) {
