@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,12 +27,13 @@ import io.feedbackhub.testing.HubProcess;
 import io.feedbackhub.testing.KafkaBroker;
 import io.feedbackhub.testing.fake.FakeWootric;
 
-/** Three packaged hubs on one real Kafka broker as one cluster: one leader per poller, failover after kill -9. */
+/** Three packaged hubs on one real Kafka broker as one cluster: one leader per poller, failover after kill -9 from the shared bookmark. */
 class ClusterIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READY = Duration.ofSeconds(90);
     private static final KafkaBroker BROKER = new KafkaBroker();
+    private static final Pattern WINDOW = Pattern.compile("updated(?:\\[|%5B)gte(?:]|%5D)=(\\d+)");
 
     @TempDir
     Path data;
@@ -99,6 +102,12 @@ class ClusterIT {
         return leader;
     }
 
+    /** Where an end-user listing's window starts (its {@code updated[gte]}), or -1 for any other request. */
+    private static long windowStart(String requestLine) {
+        Matcher window = WINDOW.matcher(requestLine);
+        return requestLine.contains("/end_users?") && window.find() ? Long.parseLong(window.group(1)) : -1;
+    }
+
     /** The id of the member's last wootric run, or "" before its first. */
     private static String lastRun(HubProcess hub) throws Exception {
         return json(hub, "/hub/connectors/wootric").path("lastRun").path("id").asText();
@@ -132,7 +141,16 @@ class ClusterIT {
             }
         }
 
+        // users that only the leader has read: its bookmark is past them, any other member's is not
+        long later = WootricIT.JUNE + 100_000;
+        for (int i = 0; i < 10; i++) {
+            fake.addEndUser(later + i * 60L, later + i * 60L);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(fake.requestLines).stream()
+                .anyMatch(line -> windowStart(line) > later + 9 * 60L));
+
         int requestsBefore = fake.apiRequests.get();
+        int linesBefore = fake.requestLines.size();
         long killed = System.nanoTime();
         leader.kill();
         List<HubProcess> survivors = members.stream().filter(hub -> hub != leader).toList();
@@ -152,6 +170,10 @@ class ClusterIT {
         System.out.printf("cluster: %s killed, %s ran wootric %.1f s later%n", leaderId, nextId, seconds);
         assertThat(seconds).as("failover, kill -9 to the new leader's first run").isLessThan(30);
         assertThat(fake.apiRequests.get()).as("the new leader called Wootric").isGreaterThan(requestsBefore);
+        // it read on from the bookmark the killed leader committed, not from its own
+        List<String> after = List.copyOf(fake.requestLines).subList(linesBefore, fake.requestLines.size());
+        assertThat(after.stream().filter(line -> windowStart(line) >= 0).findFirst()).as("the new leader's first end-user window")
+                .hasValueSatisfying(line -> assertThat(windowStart(line)).isGreaterThan(later + 9 * 60L - 1));
         for (HubProcess other : survivors) {
             if (other != next) {
                 assertThat(lastRun(other)).as("the runs of the member that still does not lead").isEqualTo(survivorsBefore.get(other));

@@ -35,7 +35,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * up with the topic's end, so it sees every write acknowledged before the read began: a replica
  * that takes over another's partition sees the marks the other made before it died.
  * {@code setState(key, null)} writes a tombstone. Values the {@code keep} test refuses (expired
- * ones) are dropped as they are read, and the topic is created with the same retention.
+ * ones) are dropped as they are read, and the topic is created with the same retention (or, with
+ * none, compacted only: every key's last value kept for good).
  *
  * <p>Written here because Camel's {@code KafkaIdempotentRepository} keeps keys without values,
  * answers from a cache its background consumer fills (another replica's latest mark may not be in
@@ -50,14 +51,15 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
     private final String topic;
     private final Properties producerConfig;
     private final Properties consumerConfig;
-    private final Duration retention;
+    /** Empty: kept for good (compaction only). */
+    private final Optional<Duration> retention;
     private final Predicate<String> keep;
     private final Map<String, String> state = new HashMap<>();
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> consumer;
     private List<TopicPartition> partitions;
 
-    public KafkaStateRepository(String topic, Properties producerConfig, Properties consumerConfig, Duration retention,
+    public KafkaStateRepository(String topic, Properties producerConfig, Properties consumerConfig, Optional<Duration> retention,
             Predicate<String> keep) {
         this.topic = topic;
         this.producerConfig = producerConfig;
@@ -67,7 +69,8 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
     }
 
     /** A repository whose clients are configured as the Camel Kafka component's, on these brokers. */
-    public static KafkaStateRepository of(CamelContext camel, String brokers, String topic, Duration retention, Predicate<String> keep) {
+    public static KafkaStateRepository of(CamelContext camel, String brokers, String topic, Optional<Duration> retention,
+            Predicate<String> keep) {
         KafkaConfiguration config = camel.getComponent("kafka", KafkaComponent.class).getConfiguration();
         Properties producer = config.createProducerProperties();
         // the component's properties leave the brokers out (its endpoints add them)
@@ -134,8 +137,9 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
             }
         });
         try (Admin client = Admin.create(admin)) {
-            NewTopic memory = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
-                    "cleanup.policy", "compact,delete", "retention.ms", String.valueOf(retention.toMillis())));
+            NewTopic memory = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(retention
+                    .map(kept -> Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(kept.toMillis())))
+                    .orElse(Map.of("cleanup.policy", "compact")));
             client.createTopics(List.of(memory)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

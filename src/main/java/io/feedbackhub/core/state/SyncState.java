@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.StateRepository;
 
@@ -19,7 +20,8 @@ import io.feedbackhub.core.run.Run;
 /**
  * Bookmarks per connector and stream (last cursor, last full sync), kept through Camel's state
  * repository API in {@code ${hub.data-dir}/state/sync-state.properties}, replaced atomically on
- * every change.
+ * every change; in a cluster ({@code hub.cluster.enabled}) on the compacted topic
+ * {@code <hub.catalog.topic-prefix>state}, which every member reads.
  *
  * <p>Callers write a bookmark only after the records before it have been written to the catalog
  * (the catalog endpoint returns once a record is written or acknowledged), so a crash re-reads
@@ -35,12 +37,23 @@ public class SyncState {
     @Inject
     ConnectorRuns runs;
 
-    private AtomicFileStateRepository repository;
+    @Inject
+    CamelContext camel;
+
+    private StateRepository<String, String> repository;
 
     @PostConstruct
     void open() {
-        repository = new AtomicFileStateRepository(config.dataDir().resolve("state").resolve("sync-state.properties"));
+        repository = config.cluster().enabled()
+                // any member that takes a connector over reads on from where its last leader got to
+                ? KafkaStateRepository.of(camel, config.kafka().brokers().orElseThrow(), topic(config), Optional.empty(), value -> true)
+                : new AtomicFileStateRepository(config.dataDir().resolve("state").resolve("sync-state.properties"));
         repository.start();
+    }
+
+    /** The compacted topic a cluster keeps its bookmarks in. */
+    public static String topic(HubConfig config) {
+        return config.catalog().topicPrefix() + "state";
     }
 
     @PreDestroy
