@@ -16,6 +16,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.spi.RoutePolicy;
@@ -113,7 +114,9 @@ public class HubCluster {
         List<String> connectors = registry.all().stream().filter(Connector::runnable).map(Connector::name).toList();
         KafkaClusterService created = new KafkaClusterService(new KafkaClusterService.Settings(config.kafka().brokers().orElseThrow(),
                 cluster.name(), cluster.memberId().orElseGet(HubCluster::defaultMemberId), config.catalog().topicPrefix() + "cluster",
-                config.kafka().replicationFactor(), cluster.sessionTimeout()), connectors);
+                config.kafka().replicationFactor(), cluster.sessionTimeout(),
+                // as the routes reach Kafka: the Camel Kafka component's settings (TLS, SASL)
+                camel.getComponent("kafka", KafkaComponent.class).getConfiguration().createConsumerProperties()), connectors);
         // started with the context, before its routes: their policies ask it who leads
         camel.addService(created, true, false);
         for (String connector : created.namespaces()) {

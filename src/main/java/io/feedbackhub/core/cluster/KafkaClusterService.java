@@ -51,9 +51,12 @@ public class KafkaClusterService extends AbstractCamelClusterService<KafkaCluste
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long DESCRIBE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    /** Where a member's cluster client reaches Kafka, and how the cluster's topic is made. */
+    /**
+     * Where a member's cluster client reaches Kafka, and how the cluster's topic is made;
+     * {@code clients}: the settings every client starts from (security, timeouts).
+     */
     public record Settings(String brokers, String group, String memberId, String topic, Optional<Short> replicationFactor,
-            Duration sessionTimeout) {
+            Duration sessionTimeout, Properties clients) {
     }
 
     private final Settings settings;
@@ -112,6 +115,11 @@ public class KafkaClusterService extends AbstractCamelClusterService<KafkaCluste
     protected void doStart() throws Exception {
         super.doStart();
         Properties admins = new Properties();
+        settings.clients().forEach((name, value) -> {
+            if (AdminClientConfig.configNames().contains((String) name)) {
+                admins.put(name, value);
+            }
+        });
         admins.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.brokers());
         admins.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.memberId() + "-cluster-admin");
         admin = Admin.create(admins);
@@ -171,6 +179,8 @@ public class KafkaClusterService extends AbstractCamelClusterService<KafkaCluste
 
     private void poll() {
         Properties props = new Properties();
+        props.putAll(settings.clients());
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.brokers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.memberId());

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,7 +37,7 @@ class KafkaClusterServiceTest {
     private static DefaultCamelContext member(String cluster, String id) throws Exception {
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.addService(new KafkaClusterService(new KafkaClusterService.Settings(BROKER.bootstrap(), cluster, id,
-                "test." + cluster + ".cluster", Optional.empty(), Duration.ofSeconds(6)), NAMESPACES), true, false);
+                "test." + cluster + ".cluster", Optional.empty(), Duration.ofSeconds(6), new Properties()), NAMESPACES), true, false);
         camel.start();
         return camel;
     }
