@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -147,9 +149,12 @@ public class WootricPull {
     public void finishStream(Exchange exchange) {
         StreamScan scan = scan(exchange);
         catalogHeaders(exchange, scan);
-        state.commit(exchange, scan.stream().apiName(), SYNCED_TO, String.valueOf(scan.end()));
-        state.commit(exchange, scan.stream().apiName(), RECENT, String.join(",", scan.recent()));
-        state.commit(exchange, scan.stream().apiName(), CURSOR, "");
+        // together: a stream marked synced to its end with the versions read in its margin
+        Map<String, String> bookmarks = new LinkedHashMap<>();
+        bookmarks.put(SYNCED_TO, String.valueOf(scan.end()));
+        bookmarks.put(RECENT, String.join(",", scan.recent()));
+        bookmarks.put(CURSOR, "");
+        state.commit(exchange, scan.stream().apiName(), bookmarks);
     }
 
     private Optional<String> bookmark(WootricStream stream, String name) {

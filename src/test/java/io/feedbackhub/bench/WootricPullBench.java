@@ -148,7 +148,7 @@ public final class WootricPullBench {
                 if (System.getProperty("bench.requestLog") != null) {
                     synchronized (fake.requestLines) {
                         Files.write(Path.of(System.getProperty("bench.requestLog")),
-                                fake.requestLines.stream().map(l -> URLDecoder.decode(l, StandardCharsets.UTF_8)).toList());
+                                List.copyOf(fake.requestLines).stream().map(l -> URLDecoder.decode(l, StandardCharsets.UTF_8)).toList());
                     }
                 }
                 if (faulty != null) {

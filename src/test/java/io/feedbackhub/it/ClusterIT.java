@@ -9,10 +9,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,8 +71,10 @@ class ClusterIT {
         fake.close();
     }
 
+    String cluster;
+
     private List<HubProcess> startCluster(int members) {
-        String cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < members; i++) {
             Map<String, String> env = fake.hubEnvironment();
             env.put("HUB_CATALOG_SINK", "kafka");
@@ -179,5 +187,62 @@ class ClusterIT {
                 assertThat(lastRun(other)).as("the runs of the member that still does not lead").isEqualTo(survivorsBefore.get(other));
             }
         }
+    }
+
+    /** Each key's records on a topic as a read_committed consumer sees them. */
+    private static Map<String, Integer> committed(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrap());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        Map<String, Integer> keys = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    keys.merge(record.key(), 1, Integer::sum);
+                }
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void aLeaderKilledMidRunLeavesEveryRecordOnceForReadCommittedConsumers() throws Exception {
+        int users = 2_000;
+        for (int i = 50; i < users; i++) {
+            fake.addEndUser(WootricIT.JUNE + i * 600L, WootricIT.JUNE + i * 600L);
+        }
+        // pages slow enough that a run takes seconds: the kill lands in the middle of one
+        fake.delayMillis = 150;
+        List<HubProcess> members = startCluster(3);
+        String topic = cluster + ".wootric_end_users";
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> agreedLeader(members) != null);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            int seen = committed(topic).size();
+            return seen >= 300 && seen < users - 300;
+        });
+        String leaderId = agreedLeader(members);
+        HubProcess leader = members.get(Integer.parseInt(leaderId.substring("hub-".length())));
+        assertThat(json(leader, "/hub/connectors/wootric").path("running").asBoolean()).as("the leader is in a run").isTrue();
+        leader.kill();
+
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> committed(topic).size() == users);
+        Map<String, Integer> keys = committed(topic);
+        Map<String, Integer> twice = new HashMap<>();
+        keys.forEach((key, count) -> {
+            if (count > 1) {
+                twice.put(key, count);
+            }
+        });
+        System.out.printf("cluster: %s killed mid-run; %d end users on the topic, %d read more than once%n", leaderId, keys.size(),
+                twice.size());
+        assertThat(twice).as("records a read_committed consumer sees twice").isEmpty();
     }
 }

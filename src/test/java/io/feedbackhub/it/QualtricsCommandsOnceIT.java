@@ -90,7 +90,7 @@ class QualtricsCommandsOnceIT {
     }
 
     long distributionPosts() {
-        return fake.requests.stream().filter(r -> r.equals("POST /API/v3/distributions")).count();
+        return List.copyOf(fake.requests).stream().filter(r -> r.equals("POST /API/v3/distributions")).count();
     }
 
     String made(String survey) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +50,7 @@ class QualtricsIT {
     }
 
     long subscriptionLists() {
-        return fake.requests.stream().filter(r -> r.equals("GET /API/v3/eventsubscriptions")).count();
+        return List.copyOf(fake.requests).stream().filter(r -> r.equals("GET /API/v3/eventsubscriptions")).count();
     }
 
     @Test
@@ -71,7 +72,7 @@ class QualtricsIT {
             // and nothing follows from it: no second fetch, no second row
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).ignoreExceptions()
                     .until(() -> HubRuns.table(data, "qualtrics_responses").size() == 1
-                            && fake.requests.stream().filter(r -> r.contains("/responses/R_beforeRestart01")).count() == 1);
+                            && List.copyOf(fake.requests).stream().filter(r -> r.contains("/responses/R_beforeRestart01")).count() == 1);
             assertThat(fake.subscriptions()).hasSize(1);
             hub.stop();
             assertThat(hub.output()).doesNotContain(FakeQualtrics.API_TOKEN).doesNotContain(SHARED_KEY).doesNotContain(HUB_TOKEN);

@@ -52,11 +52,11 @@ class QualtricsCommandsTest {
 
     /** The requests commands made (the hub's own start-up subscription check aside). */
     long commandCalls() {
-        return fake.requests.stream().filter(r -> !r.contains("/eventsubscriptions")).count();
+        return List.copyOf(fake.requests).stream().filter(r -> !r.contains("/eventsubscriptions")).count();
     }
 
     long calls(String part) {
-        return fake.requests.stream().filter(r -> r.contains(part)).count();
+        return List.copyOf(fake.requests).stream().filter(r -> r.contains(part)).count();
     }
 
     @Test

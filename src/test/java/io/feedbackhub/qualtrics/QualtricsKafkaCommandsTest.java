@@ -77,7 +77,7 @@ class QualtricsKafkaCommandsTest {
     }
 
     long distributionPosts() {
-        return fake.requests.stream().filter(r -> r.equals("POST /API/v3/distributions")).count();
+        return List.copyOf(fake.requests).stream().filter(r -> r.equals("POST /API/v3/distributions")).count();
     }
 
     @Test

@@ -108,7 +108,7 @@ class QualtricsWebhookTest {
         assertThat(row.path("distributionId").asText()).isEqualTo("EMD_96woxYS85Cg5Lqx");
         // and it stays one: the second delivery is not fetched or written later
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> rows("R_twiceDelivered01").size() == 1);
-        assertThat(fake.requests.stream().filter(r -> r.contains("/responses/R_twiceDelivered01"))).as("202 then 200").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(List.copyOf(fake.requests).stream().filter(r -> r.contains("/responses/R_twiceDelivered01"))).as("202 then 200").hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -128,7 +128,7 @@ class QualtricsWebhookTest {
     void aResponseNotThereYetIsFetchedOnceItIs() throws Exception {
         assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.OTHER_SURVEY, "R_lateArrival0001", FakeQualtricsServer.SHARED_KEY))
                 .isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).until(() -> fake.requests.stream().anyMatch(r -> r.contains("/responses/R_lateArrival0001")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> List.copyOf(fake.requests).stream().anyMatch(r -> r.contains("/responses/R_lateArrival0001")));
         fake.addResponse(FakeQualtricsServer.OTHER_SURVEY, "R_lateArrival0001", 0);
         await().atMost(Duration.ofSeconds(15)).until(() -> rows("R_lateArrival0001").size() == 1);
     }
@@ -143,7 +143,7 @@ class QualtricsWebhookTest {
         assertThat(fake.emitCompletedResponse(webhook(), FakeQualtricsServer.SURVEY, "R_duringOutage01", FakeQualtricsServer.SHARED_KEY))
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> rows("R_duringOutage01").size() == 1);
-        assertThat(fake.requests.stream().filter(r -> r.contains("/responses/R_duringOutage01"))).hasSize(10);
+        assertThat(List.copyOf(fake.requests).stream().filter(r -> r.contains("/responses/R_duringOutage01"))).hasSize(10);
     }
 
     @Test
@@ -182,7 +182,7 @@ class QualtricsWebhookTest {
         assertThat(fake.post(webhook(), "Topic=x&HMAC=" + "ab".repeat(64) + "&MSG=" + java.net.URLEncoder.encode(msg, "UTF-8"))).isEqualTo(403);
 
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> rows("R_forgedDelivery1").isEmpty()
-                && fake.requests.stream().noneMatch(r -> r.contains("R_forgedDelivery1")));
+                && List.copyOf(fake.requests).stream().noneMatch(r -> r.contains("R_forgedDelivery1")));
         try (Stream<Path> files = Files.walk(config.dataDir().resolve("journal"))) {
             assertThat(files.filter(p -> p.getFileName().toString().contains("R_forgedDelivery1"))).isEmpty();
         }

@@ -113,7 +113,7 @@ class SegmentCatalogOutageTest {
 
     private static long puts(FakeWootric fake, String wootricId) {
         synchronized (fake.writes) {
-            return fake.writes.stream().filter(w -> "PUT".equals(w.get("_method")) && wootricId.equals(w.get("_id"))).count();
+            return List.copyOf(fake.writes).stream().filter(w -> "PUT".equals(w.get("_method")) && wootricId.equals(w.get("_id"))).count();
         }
     }
 

@@ -194,7 +194,7 @@ class SegmentKafkaOutageTest {
 
     private static List<String> writes(FakeWootric fake, String wootricId) {
         synchronized (fake.writes) {
-            return fake.writes.stream().filter(w -> wootricId.equals(w.get("_id"))).map(w -> w.get("properties[step]")).toList();
+            return List.copyOf(fake.writes).stream().filter(w -> wootricId.equals(w.get("_id"))).map(w -> w.get("properties[step]")).toList();
         }
     }
 

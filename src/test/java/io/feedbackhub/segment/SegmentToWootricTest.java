@@ -169,7 +169,7 @@ class SegmentToWootricTest {
             }
             return true;
         });
-        long created = fake.writes.stream().filter(w -> w.get("_method").equals("POST") && String.valueOf(w.get("external_id")).startsWith(run)).count();
+        long created = List.copyOf(fake.writes).stream().filter(w -> w.get("_method").equals("POST") && String.valueOf(w.get("external_id")).startsWith(run)).count();
         assertThat(created).as("each user created once").isEqualTo(8);
     }
 
@@ -197,7 +197,7 @@ class SegmentToWootricTest {
         int before = fake.requestLines.size();
         post("/v1/batch", batch.append("]}").toString());
         int calls = awaitDeliveredSoFar(before);
-        assertThat(fake.writes.stream().filter(w -> user.equals(w.get("external_id")))).hasSize(1);
+        assertThat(List.copyOf(fake.writes).stream().filter(w -> user.equals(w.get("external_id")))).hasSize(1);
         @SuppressWarnings("unchecked")
         Map<String, Object> properties = (Map<String, Object>) fake.endUserByExternalId(user).get("properties");
         assertThat(properties).containsEntry("step", "4").containsEntry("plan", "Pro");
@@ -245,7 +245,7 @@ class SegmentToWootricTest {
             post("/v1/identify", body);
         }
         awaitDeliveredSoFar(fake.requestLines.size());
-        assertThat(fake.writes.stream().filter(w -> user.equals(w.get("external_id")))).hasSize(1);
+        assertThat(List.copyOf(fake.writes).stream().filter(w -> user.equals(w.get("external_id")))).hasSize(1);
     }
 
     @Test
@@ -281,7 +281,7 @@ class SegmentToWootricTest {
         post("/v1/identify", "{\"userId\":\"" + user + "\",\"traits\":{\"email\":\"" + user + "@example.com\",\"plan\":\"Pro\"}}");
         awaitDeliveredSoFar(fake.requestLines.size());
         assertThat(fake.rows("end_users").stream().filter(u -> user.equals(u.get("external_id")))).hasSize(1);
-        assertThat(fake.writes.stream().filter(w -> user.equals(w.get("external_id")) && w.get("_method").equals("POST"))).hasSize(1);
+        assertThat(List.copyOf(fake.writes).stream().filter(w -> user.equals(w.get("external_id")) && w.get("_method").equals("POST"))).hasSize(1);
     }
 
     @Test

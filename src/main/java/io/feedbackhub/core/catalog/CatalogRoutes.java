@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.kafka.KafkaTransactions;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /** The catalog endpoint ({@link Catalog#ENDPOINT}), backed by files or Kafka as {@code hub.catalog.sink} says. */
@@ -49,6 +50,9 @@ public class CatalogRoutes extends RouteBuilder {
     @Inject
     RemovalGuard guard;
 
+    @Inject
+    KafkaTransactions transactions;
+
     @Override
     public void configure() {
         // a failed write goes back to the caller as it is: an error handler here would mark it
@@ -64,6 +68,8 @@ public class CatalogRoutes extends RouteBuilder {
                             || exchange.getProperty(BATCH, RecordBatch.class).replace() && deferredInRun(exchange))
                     .choice()
                         .when(this::deferredInRun).process(this::stage)
+                        // in a cluster a run's records go in its connector's transaction, committed with the next bookmark
+                        .when(exchange -> transactions.enabled() && runs.runOf(exchange).isPresent()).process(this::sendInTransaction)
                         .otherwise().process(this::toKafkaRecords).to(KAFKA)
                     .end()
                     .end();
@@ -111,6 +117,15 @@ public class CatalogRoutes extends RouteBuilder {
             messages.add(message);
         }
         exchange.getMessage().setBody(messages);
+    }
+
+    private void sendInTransaction(Exchange exchange) throws JsonProcessingException {
+        RecordBatch batch = exchange.getProperty(BATCH, RecordBatch.class);
+        String topic = config.catalog().topicPrefix() + batch.table();
+        String connector = runs.runOf(exchange).orElseThrow().connector();
+        for (CatalogRecord record : batch.records()) {
+            transactions.send(connector, topic, record.key(), json.writeValueAsString(record.json()));
+        }
     }
 
     private void toKafkaRecords(Exchange exchange) throws JsonProcessingException {

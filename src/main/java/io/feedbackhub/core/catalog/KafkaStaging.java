@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.files.DurableFiles;
+import io.feedbackhub.core.kafka.KafkaTransactions;
 import io.feedbackhub.core.run.Run;
 
 /**
@@ -32,8 +33,8 @@ import io.feedbackhub.core.run.Run;
  * a local file, {@code ${hub.data-dir}/catalog/.staging/kafka.<table>.<run>.jsonl} (dropped at start
  * like the file sink's copies, since its run cannot have succeeded), and is sent
  * only when the run succeeds, in order and acknowledged by all in-sync replicas: a failed run
- * publishes nothing. Kafka transactions would do this on the broker, but Camel's Kafka producer
- * ties a transaction to one exchange, and a run is many.
+ * publishes nothing. In a cluster the records go out in the run's transaction
+ * ({@link KafkaTransactions}), with its bookmarks.
  *
  * <p>A topic keeps every record ever sent (a full run sends no tombstones), so it cannot say which
  * rows a table has now: the keys of each replaced table's last published copy are kept, as hashes,
@@ -57,6 +58,9 @@ class KafkaStaging {
     @Inject
     ProducerTemplate producer;
 
+    @Inject
+    KafkaTransactions transactions;
+
     private final Map<Path, Boolean> started = new ConcurrentHashMap<>();
 
     void stage(Run run, RecordBatch batch) {
@@ -72,7 +76,7 @@ class KafkaStaging {
                 if (started.putIfAbsent(file, Boolean.TRUE) == null) {
                     Files.createDirectories(file.getParent());
                     Files.deleteIfExists(file);
-                    run.onSuccess(() -> publish(file, batch.table(), batch.replace()));
+                    run.onSuccess(() -> publish(run.connector(), file, batch.table(), batch.replace()));
                     run.onFailure(() -> drop(file));
                 }
                 DurableFiles.appendWhole(file, lines.toString().getBytes(StandardCharsets.UTF_8));
@@ -82,7 +86,7 @@ class KafkaStaging {
         }
     }
 
-    private void publish(Path file, String table, boolean replace) {
+    private void publish(String connector, Path file, String table, boolean replace) {
         KeyHashes keys = new KeyHashes();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<Map.Entry<String, String>> records = new ArrayList<>(BATCH);
@@ -91,11 +95,11 @@ class KafkaStaging {
                 records.add(Map.entry(record.path("key").asText(), record.path("value").toString()));
                 keys.add(record.path("key").asText());
                 if (records.size() == BATCH) {
-                    send(table, records);
+                    send(connector, table, records);
                     records.clear();
                 }
             }
-            send(table, records);
+            send(connector, table, records);
         } catch (IOException e) {
             throw new UncheckedIOException("catalog: cannot read the staged records of " + table, e);
         }
@@ -125,8 +129,14 @@ class KafkaStaging {
         return config.dataDir().resolve("catalog").resolve(".kafka-keys").resolve(table + ".keys");
     }
 
-    private void send(String table, List<Map.Entry<String, String>> records) {
+    private void send(String connector, String table, List<Map.Entry<String, String>> records) {
         if (records.isEmpty()) {
+            return;
+        }
+        if (transactions.enabled()) {
+            // in the run's transaction, committed with its bookmarks once every success step is done
+            String topic = config.catalog().topicPrefix() + table;
+            records.forEach(record -> transactions.send(connector, topic, record.getKey(), record.getValue()));
             return;
         }
         Exchange exchange = new DefaultExchange(camel);

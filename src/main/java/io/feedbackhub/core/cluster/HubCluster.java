@@ -24,6 +24,7 @@ import org.apache.camel.spi.RoutePolicy;
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.connector.Connector;
 import io.feedbackhub.core.connector.ConnectorRegistry;
+import io.feedbackhub.core.kafka.KafkaTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -45,6 +46,9 @@ public class HubCluster {
 
     @Inject
     MeterRegistry meters;
+
+    @Inject
+    KafkaTransactions transactions;
 
     private KafkaClusterService service;
 
@@ -121,8 +125,13 @@ public class HubCluster {
         camel.addService(created, true, false);
         for (String connector : created.namespaces()) {
             // every change this member sees of who leads the connector
-            created.getView(connector).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> meters
-                    .counter("hub_cluster_leadership_changes", "connector", connector).increment());
+            created.getView(connector).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+                meters.counter("hub_cluster_leadership_changes", "connector", connector).increment();
+                if (!created.isLeader(connector)) {
+                    // the broker aborts what it left open; the next leader's producer fences this one anyway
+                    transactions.close(connector);
+                }
+            });
         }
         return created;
     }

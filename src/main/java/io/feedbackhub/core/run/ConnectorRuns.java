@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.connector.Connector;
 import io.feedbackhub.core.connector.ConnectorRegistry;
+import io.feedbackhub.core.kafka.KafkaTransactions;
 
 /**
  * Starts connector runs and sees them through: one run per connector at a time, the run's
@@ -61,6 +62,9 @@ public class ConnectorRuns {
 
     @Inject
     HubCluster cluster;
+
+    @Inject
+    KafkaTransactions transactions;
 
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     /** Connectors whose scheduled full run waits for the run in progress. */
@@ -197,6 +201,8 @@ public class ConnectorRuns {
             }
             if (failure == null) {
                 run.takeSuccessActions().forEach(Runnable::run);
+                // in a cluster: what the success steps published and the bookmarks they set, as one
+                transactions.commit(run.connector());
             }
         } catch (RuntimeException e) {
             failure = e;
@@ -206,6 +212,9 @@ public class ConnectorRuns {
 
     private void finish(Run run, Exception failure) {
         if (failure != null) {
+            if (transactions.enabled()) {
+                transactions.abort(run.connector());
+            }
             for (Runnable cleanUp : run.failureActions()) {
                 try {
                     cleanUp.run();

@@ -85,6 +85,8 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
         consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // what a run's transaction wrote counts once it committed (SyncState in a cluster)
+        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return new KafkaStateRepository(topic, producer, consumer, retention, keep);

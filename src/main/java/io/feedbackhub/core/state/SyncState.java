@@ -1,5 +1,6 @@
 package io.feedbackhub.core.state;
 
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
@@ -14,6 +15,7 @@ import org.apache.camel.spi.StateRepository;
 
 import io.feedbackhub.core.catalog.Catalog;
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.kafka.KafkaTransactions;
 import io.feedbackhub.core.run.ConnectorRuns;
 import io.feedbackhub.core.run.Run;
 
@@ -39,6 +41,9 @@ public class SyncState {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    KafkaTransactions transactions;
 
     private StateRepository<String, String> repository;
 
@@ -74,28 +79,44 @@ public class SyncState {
      * Sets a bookmark that follows the records of this exchange (its {@code HubTable}): at once when
      * they were appended to the catalog, and only when the run succeeds when the run writes a
      * replacement copy of that table (a full run), since until the swap the catalog does not hold
-     * them. Without a table header it waits whenever the run replaces any table.
+     * them. Without a table header it waits whenever the run replaces any table. In a cluster the
+     * bookmark commits the run's transaction: the records before it and the bookmark, together.
      */
     public void commit(Exchange exchange, String stream, String name, String value) {
+        commit(exchange, stream, Map.of(name, value));
+    }
+
+    /** Several bookmarks of one stream at once, as {@link #commit(Exchange, String, String, String)} (in a cluster: one transaction). */
+    public void commit(Exchange exchange, String stream, Map<String, String> bookmarks) {
         String connector = exchange.getProperty(ConnectorRuns.CONNECTOR, String.class);
         if (connector == null) {
             throw new IllegalStateException("a bookmark is committed within a connector run (no "
                     + ConnectorRuns.CONNECTOR + " property)");
         }
-        key(connector, stream, name);
+        bookmarks.keySet().forEach(name -> key(connector, stream, name));
         Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException("no run of " + connector + " in progress"));
         if (run.replacing(exchange.getMessage().getHeader(Catalog.TABLE, String.class))) {
-            run.onSuccess(() -> put(connector, stream, name, value));
+            // in a cluster, in the transaction the run commits once its success steps are done
+            run.onSuccess(() -> bookmarks.forEach((name, value) -> put(connector, stream, name, value)));
         } else {
-            put(connector, stream, name, value);
+            bookmarks.forEach((name, value) -> put(connector, stream, name, value));
+            transactions.commit(connector);
         }
     }
 
+    /**
+     * Sets a bookmark now. In a cluster it joins the connector's transaction while the connector
+     * runs here (its run commits it); outside of a run it is written at once.
+     */
     public void put(String connector, String stream, String name, String value) {
         if (value == null || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a bookmark value is one line of text: " + key(connector, stream, name));
         }
-        store().setState(key(connector, stream, name), value);
+        if (transactions.enabled() && runs.isRunning(connector)) {
+            transactions.send(connector, topic(config), key(connector, stream, name), value);
+        } else {
+            store().setState(key(connector, stream, name), value);
+        }
     }
 
     StateRepository<String, String> store() {
