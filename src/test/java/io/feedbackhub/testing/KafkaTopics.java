@@ -106,6 +106,31 @@ public final class KafkaTopics {
         throw new AssertionError("no record on " + topic);
     }
 
+    /** Every record of a topic, in order, as a {@code read_committed} consumer sees it to the end the topic has now. */
+    public static List<Map.Entry<String, String>> committedRecords(String brokers, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                assertThat(System.nanoTime()).as("read " + topic + " to its end within 30 s").isLessThan(deadline);
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    records.add(new java.util.AbstractMap.SimpleEntry<>(record.key(), record.value()));
+                }
+            }
+        }
+        return records;
+    }
+
     /** A consumer of its own group, from the earliest offset, keys and values as text. */
     private static Properties readFromStart() {
         Properties props = new Properties();

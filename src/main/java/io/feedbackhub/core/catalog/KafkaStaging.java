@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.files.DurableFiles;
+import io.feedbackhub.core.kafka.KafkaReaders;
 import io.feedbackhub.core.kafka.KafkaTransactions;
 import io.feedbackhub.core.run.Run;
 
@@ -36,8 +40,8 @@ import io.feedbackhub.core.run.Run;
  * publishes nothing. In a cluster the records go out in the run's transaction
  * ({@link KafkaTransactions}), with its bookmarks.
  *
- * <p>A topic keeps every record ever sent (a full run sends no tombstones), so it cannot say which
- * rows a table has now: the keys of each replaced table's last published copy are kept, as hashes,
+ * <p>Outside a cluster a topic keeps every record ever sent (a full run sends no tombstones), so
+ * it cannot say which rows a table has now: the keys of each replaced table's last published copy are kept, as hashes,
  * in {@code catalog/.kafka-keys/<table>.keys}, for the {@link RemovalGuard}.
  */
 @ApplicationScoped
@@ -103,6 +107,9 @@ class KafkaStaging {
         } catch (IOException e) {
             throw new UncheckedIOException("catalog: cannot read the staged records of " + table, e);
         }
+        if (replace && transactions.enabled()) {
+            tombstones(connector, table, keys);
+        }
         if (replace) {
             Path published = keysFile(table);
             try {
@@ -113,6 +120,26 @@ class KafkaStaging {
             }
         }
         drop(file);
+    }
+
+    /**
+     * A tombstone, in the run's transaction, for every key the topic holds a record of and the new
+     * copy lacks: a compacted topic then holds what the source does, as the file sink's table.
+     * The topic itself says which keys it holds (read committed), so any member that leads the
+     * connector knows, whichever member published the copy before.
+     */
+    private void tombstones(String connector, String table, KeyHashes kept) {
+        String topic = config.catalog().topicPrefix() + table;
+        Set<String> gone = new LinkedHashSet<>();
+        KafkaReaders.readAll(KafkaReaders.properties(camel, config.kafka().brokers().orElseThrow()), topic, Duration.ofMinutes(5),
+                record -> {
+                    if (record.value() == null) {
+                        gone.remove(record.key());
+                    } else if (!kept.contains(record.key())) {
+                        gone.add(record.key());
+                    }
+                });
+        gone.forEach(key -> transactions.send(connector, topic, key, null));
     }
 
     /** The keys of the table's last published full copy; none before its first. */

@@ -29,6 +29,11 @@ final class KeyHashes {
         return size;
     }
 
+    boolean contains(String key) {
+        distinct();
+        return Arrays.binarySearch(hashes, 0, size, hash(key)) >= 0;
+    }
+
     /** How many of these keys are not among {@code others}. */
     long absentFrom(KeyHashes others) {
         distinct();

@@ -18,7 +18,6 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,8 +25,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.feedbackhub.core.kafka.KafkaReaders;
 
 /**
  * Camel's state repository API on a compacted Kafka topic, so that every replica reads what any
@@ -79,16 +79,7 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        Properties consumer = config.createConsumerProperties();
-        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        // partitions are assigned, not subscribed: no group, nothing committed
-        consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        consumer.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // what a run's transaction wrote counts once it committed (SyncState in a cluster)
-        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        Properties consumer = KafkaReaders.properties(camel, brokers);
         return new KafkaStateRepository(topic, producer, consumer, retention, keep);
     }
 
