@@ -21,17 +21,16 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
+
+import io.feedbackhub.core.kafka.HubTopics;
 
 /**
  * Camel's cluster service over Kafka's group coordinator, the way Kafka Connect elects its leader:
@@ -114,16 +113,12 @@ public class KafkaClusterService extends AbstractCamelClusterService<KafkaCluste
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        Properties admins = new Properties();
-        settings.clients().forEach((name, value) -> {
-            if (AdminClientConfig.configNames().contains((String) name)) {
-                admins.put(name, value);
-            }
-        });
+        Properties admins = HubTopics.adminProperties(settings.clients());
         admins.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.brokers());
         admins.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.memberId() + "-cluster-admin");
         admin = Admin.create(admins);
-        createTopic();
+        // one partition a namespace; it never holds a record: compaction keeps it so should anything write to it
+        HubTopics.create(admin, settings.topic(), namespaces.size(), settings.replicationFactor(), Map.of("cleanup.policy", "compact"));
         running = true;
         poller = new Thread(this::poll, "hub-cluster");
         poller.setDaemon(true);
@@ -153,28 +148,6 @@ public class KafkaClusterService extends AbstractCamelClusterService<KafkaCluste
             throw new IllegalArgumentException("no cluster namespace " + namespace + " (namespaces: " + namespaces + ")");
         }
         return partition;
-    }
-
-    /** One partition per namespace; a topic made for fewer namespaces gets more partitions. */
-    private void createTopic() throws InterruptedException, ExecutionException, TimeoutException {
-        int partitions = namespaces.size();
-        NewTopic topic = new NewTopic(settings.topic(), Optional.of(partitions), settings.replicationFactor())
-                // it never holds a record: compaction keeps it that way should anything write to it
-                .configs(Map.of("cleanup.policy", "compact"));
-        try {
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            LOG.infof("cluster: created topic %s with %d partitions", settings.topic(), partitions);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-            int existing = admin.describeTopics(List.of(settings.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(settings.topic()).partitions().size();
-            if (existing < partitions) {
-                admin.createPartitions(Map.of(settings.topic(), NewPartitions.increaseTo(partitions))).all().get(30, TimeUnit.SECONDS);
-                LOG.infof("cluster: topic %s now has %d partitions (had %d)", settings.topic(), partitions, existing);
-            }
-        }
     }
 
     private void poll() {

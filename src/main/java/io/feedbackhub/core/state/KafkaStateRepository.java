@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -15,18 +14,15 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.spi.StateRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.feedbackhub.core.kafka.HubTopics;
 import io.feedbackhub.core.kafka.KafkaReaders;
 
 /**
@@ -123,27 +119,9 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
 
     /** Compacted, and what is older than the retention deleted too; an existing topic is left as it is. */
     private void createTopic() {
-        Properties admin = new Properties();
-        consumerConfig.forEach((name, value) -> {
-            if (AdminClientConfig.configNames().contains((String) name)) {
-                admin.put(name, value);
-            }
-        });
-        try (Admin client = Admin.create(admin)) {
-            NewTopic memory = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(retention
-                    .map(kept -> Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(kept.toMillis())))
-                    .orElse(Map.of("cleanup.policy", "compact")));
-            client.createTopics(List.of(memory)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("could not create the Kafka topic " + topic + ": " + e.getCause().getMessage(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the Kafka topic " + topic, e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT + " when creating the topic " + topic, e);
-        }
+        HubTopics.create(consumerConfig, topic, 1, Optional.empty(), retention
+                .map(kept -> Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(kept.toMillis())))
+                .orElse(Map.of("cleanup.policy", "compact")));
     }
 
     /** Reads up to the end the topic has now. */
