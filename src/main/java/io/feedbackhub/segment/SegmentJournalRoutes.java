@@ -1,5 +1,7 @@
 package io.feedbackhub.segment;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -14,6 +16,8 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.kafka.HubTopics;
+import io.feedbackhub.core.kafka.KafkaReaders;
 import io.feedbackhub.core.kafka.PausingBackoff;
 
 /**
@@ -24,7 +28,7 @@ import io.feedbackhub.core.kafka.PausingBackoff;
  * {@code ${hub.data-dir}/journal/segment}, written by {@link SegmentFileJournal}; Camel's file
  * consumer is the queue, and a file moves to {@code done/} only once delivered.</li>
  * <li>Kafka: the topic {@code hub.segment.journal-topic}, written with acks=all by an idempotent
- * producer; a consumer group reads it and commits an offset only after its entry is delivered. An
+ * producer, a record per user ({@link SegmentEntriesByUser}); a consumer group reads it and commits an offset only after its entry is delivered. An
  * entry that fails is read again after a pause that grows ({@link SegmentRetries}), during which
  * the consumer keeps polling: however long Wootric is down, the consumer keeps its place in the
  * group.</li>
@@ -54,7 +58,14 @@ public class SegmentJournalRoutes extends RouteBuilder {
         if (hub.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
             // entries are bytes end to end: no charset conversion on the way
             String kafka = "kafka:" + config.journalTopic() + "?brokers={{hub.kafka.brokers}}";
+            if (hub.cluster().enabled()) {
+                // the members share the topic's partitions out: as many as may ever deliver at once
+                HubTopics.create(KafkaReaders.properties(getCamelContext(), hub.kafka().brokers().orElseThrow()), config.journalTopic(),
+                        config.journalPartitions(), hub.kafka().replicationFactor(), Map.of());
+            }
+            // one record per user (a list body: one record a message, sent and acknowledged together)
             from(WRITE).routeId("segment-journal").routeGroup("segment")
+                    .setBody(method(SegmentEntriesByUser.class, "split"))
                     .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true"
                             + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
             // a failed entry is not retried in the poll loop: the consumer pauses and reads it again
