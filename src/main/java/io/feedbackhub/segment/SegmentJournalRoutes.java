@@ -76,7 +76,7 @@ public class SegmentJournalRoutes extends RouteBuilder {
                     // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
                     + "&maxPollRecords=1&maxPollIntervalMs=" + config.journalMaxPollInterval().toMillis()
                     // a paused consumer takes a resume when its poll returns: short polls keep the pauses true
-                    + "&pollTimeoutMs=1000")
+                    + "&pollTimeoutMs=1000" + membership())
                     .routeId("segment-journal-read").routeGroup("segment")
                     // a try, not an onException: a failure the delivery route's error handler gave
                     // up on counts as exhausted, and no onException of this route would see it
@@ -119,6 +119,18 @@ public class SegmentJournalRoutes extends RouteBuilder {
                     .routeId("segment-journal-retention").routeGroup("segment")
                     .log(LoggingLevel.DEBUG, "segment: deleted ${file:name}, a delivered journal file past hub.segment.journal-retention");
         }
+    }
+
+    /**
+     * In a cluster the journal's partitions move to the survivors after a member dies as soon as
+     * the leaderships do ({@code hub.cluster.session-timeout}), not after Kafka's default 45 s.
+     */
+    private String membership() {
+        if (!hub.cluster().enabled()) {
+            return "";
+        }
+        long session = hub.cluster().sessionTimeout().toMillis();
+        return "&sessionTimeoutMs=" + session + "&heartbeatIntervalMs=" + session / 3;
     }
 
     private static void commit(Exchange exchange) {
