@@ -211,7 +211,7 @@ public class QualtricsCommandMemory {
                     boolean kafka = config.commandsTopic().isPresent() || hub.catalog().sink() == HubConfig.CatalogSink.KAFKA;
                     StateRepository<String, String> opened = kafka
                             ? KafkaStateRepository.of(camel, hub.kafka().brokers().orElseThrow(), config.commandMemoryTopic(),
-                                    java.util.Optional.of(config.commandMemory()), this::recent)
+                                    hub.kafka().replicationFactor(), java.util.Optional.of(config.commandMemory()), this::recent)
                             : new AtomicFileStateRepository(hub.dataDir().resolve("state").resolve("qualtrics-commands.properties"),
                                     this::recent);
                     opened.start();

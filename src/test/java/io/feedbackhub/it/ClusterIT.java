@@ -160,58 +160,71 @@ class ClusterIT {
 
         // the leader's schedule runs; the others' stays still (a member that led before the others
         // joined may have run then), and a manual run there is refused naming the leader
-        Map<HubProcess, String> before = new HashMap<>();
+        Map<HubProcess, Long> before = new HashMap<>();
         for (HubProcess hub : members) {
-            before.put(hub, lastRun(hub));
+            before.put(hub, runsMade(hub));
         }
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !lastRun(leader).equals(before.get(leader)));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> runsMade(leader) > before.get(leader));
         for (HubProcess other : members) {
+            // the shared run log shows the leader's run on every member
+            assertThat(json(other, "/hub/connectors/wootric").path("lastRun").path("member").asText()).isEqualTo(leaderId);
             if (other != leader) {
-                assertThat(lastRun(other)).as("the runs of a member that does not lead").isEqualTo(before.get(other));
+                assertThat(runsMade(other)).as("the runs of a member that does not lead").isEqualTo(before.get(other));
                 var refused = other.post("/hub/connectors/wootric/run?mode=full");
                 assertThat(refused.statusCode()).isEqualTo(409);
                 assertThat(refused.body()).contains(leaderId);
             }
         }
 
-        // users that only the leader has read: its bookmark is past them, any other member's is not
-        long later = WootricIT.JUNE + 100_000;
+        // end users the leader reads now: its bookmark moves past them (a run's start), while any
+        // other member's own would still be at the start date
+        long added = java.time.Instant.now().getEpochSecond();
         for (int i = 0; i < 10; i++) {
-            fake.addEndUser(later + i * 60L, later + i * 60L);
+            fake.addEndUser(added, added);
         }
+        // a window starts hub.wootric.margin (5 min) before the bookmark: one that starts after added - 300 is from a run after it
         await().atMost(Duration.ofSeconds(30)).until(() -> List.copyOf(fake.requestLines).stream()
-                .anyMatch(line -> windowStart(line) > later + 9 * 60L));
+                .anyMatch(line -> windowStart(line) > added - 300));
 
         int requestsBefore = fake.apiRequests.get();
         int linesBefore = fake.requestLines.size();
+        String killedRun = lastRun(leader);
         long killed = System.nanoTime();
         leader.kill();
         List<HubProcess> survivors = members.stream().filter(hub -> hub != leader).toList();
+        Map<HubProcess, Long> survivorsBefore = new HashMap<>();
+        for (HubProcess hub : survivors) {
+            survivorsBefore.put(hub, runsMade(hub));
+        }
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             String next = agreedLeader(survivors);
             return next != null && !next.equals(leaderId);
         });
         String nextId = agreedLeader(survivors);
-        HubProcess next = members.get(Integer.parseInt(nextId.substring("hub-".length())));
-        String nextBefore = lastRun(next);
-        Map<HubProcess, String> survivorsBefore = new HashMap<>();
-        for (HubProcess hub : survivors) {
-            survivorsBefore.put(hub, lastRun(hub));
-        }
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !lastRun(next).equals(nextBefore));
+        HubProcess next = byId.get(nextId);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> runsMade(next) > survivorsBefore.get(next));
         double seconds = (System.nanoTime() - killed) / 1e9;
         System.out.printf("cluster: %s killed, %s ran wootric %.1f s later%n", leaderId, nextId, seconds);
         assertThat(seconds).as("failover, kill -9 to the new leader's first run").isLessThan(30);
         assertThat(fake.apiRequests.get()).as("the new leader called Wootric").isGreaterThan(requestsBefore);
-        // it read on from the bookmark the killed leader committed, not from its own
+        // it read on from the bookmark the killed leader committed, not from the start date
         List<String> after = List.copyOf(fake.requestLines).subList(linesBefore, fake.requestLines.size());
         assertThat(after.stream().filter(line -> windowStart(line) >= 0).findFirst()).as("the new leader's first end-user window")
-                .hasValueSatisfying(line -> assertThat(windowStart(line)).isGreaterThan(later + 9 * 60L - 1));
+                .hasValueSatisfying(line -> assertThat(windowStart(line)).isGreaterThan(added - 300));
         for (HubProcess other : survivors) {
+            // the killed leader's run reads as interrupted, then the next leader's is the last
+            assertThat(lastRun(other)).isNotEqualTo(killedRun);
             if (other != next) {
-                assertThat(lastRun(other)).as("the runs of the member that still does not lead").isEqualTo(survivorsBefore.get(other));
+                assertThat(runsMade(other)).as("the runs of the member that still does not lead").isEqualTo(survivorsBefore.get(other));
             }
         }
+    }
+
+    /** The wootric runs this member made (its own metrics: the run log is shared). */
+    private static long runsMade(HubProcess hub) {
+        return Math.round(hub.get("/q/metrics").body().lines()
+                .filter(line -> line.startsWith("hub_connector_runs_total{") && line.contains("connector=\"wootric\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
     }
 
     /** Each key's records on a topic as a read_committed consumer sees them. */
@@ -260,14 +273,11 @@ class ClusterIT {
                 leader.kill();
                 long killed = System.nanoTime();
                 members.remove(leader);
-                Map<HubProcess, String> lastRuns = new HashMap<>();
-                for (HubProcess hub : members) {
-                    lastRuns.put(hub, lastRun(hub));
-                }
                 HubProcess replacement = startMember(3 + kill, Map.of());
+                // the next leader, a survivor or the replacement, has started a run: the shared run log shows it
                 await().atMost(Duration.ofSeconds(45)).ignoreExceptions().until(() -> {
-                    String next = namedLeader(members);
-                    return next != null && !lastRun(byId.get(next)).equals(lastRuns.get(byId.get(next)));
+                    JsonNode last = json(members.get(0), "/hub/connectors/wootric").path("lastRun");
+                    return !last.path("member").asText(leaderId).equals(leaderId);
                 });
                 failovers.add((System.nanoTime() - killed) / 1e9);
                 replacement.awaitReady(READY);

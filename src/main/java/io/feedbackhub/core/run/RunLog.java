@@ -34,8 +34,6 @@ import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.config.SecretMasker;
 import io.feedbackhub.core.files.DurableFiles;
-import io.feedbackhub.core.kafka.HubTopics;
-import io.feedbackhub.core.kafka.KafkaReaders;
 import io.feedbackhub.core.state.KafkaStateRepository;
 import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
@@ -123,9 +121,9 @@ public class RunLog {
             return;
         }
         String brokers = config.kafka().brokers().orElseThrow();
-        HubTopics.create(KafkaReaders.properties(camel, brokers), topic(config), 1, config.kafka().replicationFactor(),
-                Map.of("cleanup.policy", "compact"));
-        KafkaStateRepository repository = KafkaStateRepository.of(camel, brokers, topic(config), Optional.empty(), value -> true);
+        KafkaStateRepository repository = KafkaStateRepository.of(camel, brokers, topic(config), config.kafka().replicationFactor(),
+                Optional.empty(), value -> true);
+        repository.createTopic();
         repository.start();
         self = cluster.self().orElseThrow();
         shared = repository;

@@ -47,6 +47,8 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
     private final String topic;
     private final Properties producerConfig;
     private final Properties consumerConfig;
+    /** Empty: the broker's default. */
+    private final Optional<Short> replicationFactor;
     /** Empty: kept for good (compaction only). */
     private final Optional<Duration> retention;
     private final Predicate<String> keep;
@@ -55,9 +57,10 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
     private KafkaConsumer<String, String> consumer;
     private List<TopicPartition> partitions;
 
-    public KafkaStateRepository(String topic, Properties producerConfig, Properties consumerConfig, Optional<Duration> retention,
-            Predicate<String> keep) {
+    public KafkaStateRepository(String topic, Properties producerConfig, Properties consumerConfig, Optional<Short> replicationFactor,
+            Optional<Duration> retention, Predicate<String> keep) {
         this.topic = topic;
+        this.replicationFactor = replicationFactor;
         this.producerConfig = producerConfig;
         this.consumerConfig = consumerConfig;
         this.retention = retention;
@@ -65,8 +68,8 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
     }
 
     /** A repository whose clients are configured as the Camel Kafka component's, on these brokers. */
-    public static KafkaStateRepository of(CamelContext camel, String brokers, String topic, Optional<Duration> retention,
-            Predicate<String> keep) {
+    public static KafkaStateRepository of(CamelContext camel, String brokers, String topic, Optional<Short> replicationFactor,
+            Optional<Duration> retention, Predicate<String> keep) {
         KafkaConfiguration config = camel.getComponent("kafka", KafkaComponent.class).getConfiguration();
         Properties producer = config.createProducerProperties();
         // the component's properties leave the brokers out (its endpoints add them)
@@ -76,7 +79,7 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         Properties consumer = KafkaReaders.properties(camel, brokers);
-        return new KafkaStateRepository(topic, producer, consumer, retention, keep);
+        return new KafkaStateRepository(topic, producer, consumer, replicationFactor, retention, keep);
     }
 
     @Override
@@ -117,9 +120,12 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
         consumer = reader;
     }
 
-    /** Compacted, and what is older than the retention deleted too; an existing topic is left as it is. */
-    private void createTopic() {
-        HubTopics.create(consumerConfig, topic, 1, Optional.empty(), retention
+    /**
+     * Creates the topic now rather than at the first read or write: compacted, and what is older
+     * than the retention deleted too; an existing topic is left as it is.
+     */
+    public void createTopic() {
+        HubTopics.create(consumerConfig, topic, 1, replicationFactor, retention
                 .map(kept -> Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(kept.toMillis())))
                 .orElse(Map.of("cleanup.policy", "compact")));
     }

@@ -51,7 +51,8 @@ public class SyncState {
     void open() {
         repository = config.cluster().enabled()
                 // any member that takes a connector over reads on from where its last leader got to
-                ? KafkaStateRepository.of(camel, config.kafka().brokers().orElseThrow(), topic(config), Optional.empty(), value -> true)
+                ? KafkaStateRepository.of(camel, config.kafka().brokers().orElseThrow(), topic(config), config.kafka().replicationFactor(),
+                        Optional.empty(), value -> true)
                 : new AtomicFileStateRepository(config.dataDir().resolve("state").resolve("sync-state.properties"));
         repository.start();
     }

@@ -70,7 +70,7 @@ class ClusterRunLogTest {
     /** A repository of its own on the runs topic: what another member reads, and how it writes. */
     private KafkaStateRepository anotherMembersLog() {
         KafkaStateRepository repository = KafkaStateRepository.of(camel, config.kafka().brokers().orElseThrow(), RunLog.topic(config),
-                Optional.empty(), value -> true);
+                Optional.empty(), Optional.empty(), value -> true);
         repository.start();
         return repository;
     }
