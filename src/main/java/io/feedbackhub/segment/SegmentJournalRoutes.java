@@ -8,13 +8,11 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 import io.feedbackhub.core.config.HubConfig;
-import io.feedbackhub.core.kafka.PausingBackoff;
+import io.feedbackhub.core.kafka.KafkaJournal;
 
 /**
  * The relay's journal: {@code direct:segment-journal} writes an accepted request durably before
@@ -23,11 +21,9 @@ import io.feedbackhub.core.kafka.PausingBackoff;
  * <li>Embedded ({@code hub.catalog.sink=file}): files of one entry a line under
  * {@code ${hub.data-dir}/journal/segment}, written by {@link SegmentFileJournal}; Camel's file
  * consumer is the queue, and a file moves to {@code done/} only once delivered.</li>
- * <li>Kafka: the topic {@code hub.segment.journal-topic}, written with acks=all by an idempotent
- * producer; a consumer group reads it and commits an offset only after its entry is delivered. An
- * entry that fails is read again after a pause that grows ({@link SegmentRetries}), during which
- * the consumer keeps polling: however long Wootric is down, the consumer keeps its place in the
- * group.</li>
+ * <li>Kafka: the topic {@code hub.segment.journal-topic}, a {@link KafkaJournal} read by the
+ * consumer group {@code hub.segment.journal-group}; an entry that fails is read again after a
+ * pause that grows ({@link SegmentRetries}).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -53,29 +49,14 @@ public class SegmentJournalRoutes extends RouteBuilder {
     public void configure() {
         if (hub.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
             // entries are bytes end to end: no charset conversion on the way
-            String kafka = "kafka:" + config.journalTopic() + "?brokers={{hub.kafka.brokers}}";
             from(WRITE).routeId("segment-journal").routeGroup("segment")
-                    .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true"
+                    .to(KafkaJournal.writer(config.journalTopic())
                             + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
-            // a failed entry is not retried in the poll loop: the consumer pauses and reads it again
-            PausingBackoff backoff = new PausingBackoff(getCamelContext(), retries, "segment-journal-backoff");
-            from(kafka + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer&groupId=" + config.journalGroup() + "&autoOffsetReset=earliest&autoCommitEnable=false"
-                    + "&allowManualCommit=true&breakOnFirstError=true"
-                    // one entry a poll: its delivery (up to a batch of messages, paced by Wootric's rate
-                    // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
-                    + "&maxPollRecords=1&maxPollIntervalMs=" + config.journalMaxPollInterval().toMillis()
-                    // a paused consumer takes a resume when its poll returns: short polls keep the pauses true
-                    + "&pollTimeoutMs=1000")
-                    .routeId("segment-journal-read").routeGroup("segment")
-                    // a try, not an onException: a failure the delivery route's error handler gave
-                    // up on counts as exhausted, and no onException of this route would see it
-                    .doTry()
-                        .to(DELIVER)
-                        .process(SegmentJournalRoutes::commit)
-                        .process(backoff::succeeded)
-                    .doCatch(Exception.class)
-                        .process(backoff::failed)
-                    .end();
+            // one entry a poll: its delivery (up to a batch of messages, paced by Wootric's rate
+            // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
+            KafkaJournal.read(this, KafkaJournal.reader(config.journalTopic(), config.journalGroup(), config.journalMaxPollInterval())
+                    + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
+                    "segment-journal-read", "segment", retries, DELIVER);
         } else {
             // asynchronous: intake sends from the event loop, and the exchange completes on the
             // writer's thread once its group is on disk
@@ -108,9 +89,5 @@ public class SegmentJournalRoutes extends RouteBuilder {
                     .routeId("segment-journal-retention").routeGroup("segment")
                     .log(LoggingLevel.DEBUG, "segment: deleted ${file:name}, a delivered journal file past hub.segment.journal-retention");
         }
-    }
-
-    private static void commit(Exchange exchange) {
-        exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
     }
 }
