@@ -76,6 +76,21 @@ public final class KafkaTopics {
         }
     }
 
+    /** Whether a consumer group has committed every partition of a topic to its end (nothing it has not taken). */
+    public static boolean groupAtEnd(String group, String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+                    || committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() == end.getValue().offset());
+        }
+    }
+
     /** The end offset of partition 0 of a topic (how many records it has ever taken), 0 for a topic not there. */
     public static long endOffset(String topic) throws Exception {
         Properties props = new Properties();
