@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
-import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -102,7 +101,7 @@ class QualtricsClusterTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
                 .until(() -> withKey(RESPONSES, "R_clusterTwice001").size() == 1);
         // what another member reads at its start
-        await().atMost(Duration.ofSeconds(30)).until(() -> knownToANewMember("R_clusterTwice001"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> KafkaTopics.idKnown(camel, "hub.qualtrics-response-ids", "R_clusterTwice001"));
         assertThat(withKey(JOURNAL, "R_clusterTwice001")).hasSize(1);
     }
 
@@ -138,18 +137,5 @@ class QualtricsClusterTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> fake.subscriptions().size() == 2);
         // started, and stopped, with the leadership of qualtrics
         assertThat(camel.getRoute("qualtrics-subscriptions").getRoutePolicyList()).hasAtLeastOneElementOfType(ClusteredRoutePolicy.class);
-    }
-
-    private boolean knownToANewMember(String responseId) {
-        KafkaIdempotentRepository another = new KafkaIdempotentRepository("hub.qualtrics-response-ids", brokers());
-        // it reads the topic once, at its start, with no poller left running
-        another.setStartupOnly(true);
-        another.setCamelContext(camel);
-        another.start();
-        try {
-            return another.contains(responseId);
-        } finally {
-            another.stop();
-        }
     }
 }

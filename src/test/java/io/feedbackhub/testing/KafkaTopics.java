@@ -11,6 +11,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -144,6 +146,20 @@ public final class KafkaTopics {
             }
         }
         return records;
+    }
+
+    /** Whether a new Camel Kafka idempotent repository on the topic (what another member reads at its start) knows the id. */
+    public static boolean idKnown(CamelContext camel, String topic, String id) {
+        KafkaIdempotentRepository another = new KafkaIdempotentRepository(topic, brokers());
+        // it reads the topic once, at its start, with no poller left running
+        another.setStartupOnly(true);
+        another.setCamelContext(camel);
+        another.start();
+        try {
+            return another.contains(id);
+        } finally {
+            another.stop();
+        }
     }
 
     /** A consumer of its own group, from the earliest offset, keys and values as text. */
