@@ -59,7 +59,7 @@ public class QualtricsJournalRoutes extends RouteBuilder {
             from(WRITE).routeId("qualtrics-journal").routeGroup(QualtricsApiRoutes.GROUP)
                     .setHeader(KafkaConstants.KEY, header(QualtricsWebhook.RESPONSE_ID))
                     .to(KafkaJournal.writer(topic(hub)));
-            KafkaJournal.read(this, KafkaJournal.reader(topic(hub), group(hub), maxPollInterval()), "qualtrics-journal-read",
+            KafkaJournal.read(this, KafkaJournal.reader(topic(hub), group(hub), maxPollInterval(), hub), "qualtrics-journal-read",
                     QualtricsApiRoutes.GROUP, pause(), FETCH);
         } else {
             String directory = "file:{{hub.data-dir}}/journal/qualtrics";

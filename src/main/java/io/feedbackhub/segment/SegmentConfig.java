@@ -26,6 +26,13 @@ public interface SegmentConfig {
     @WithDefault("hub.segment-journal")
     String journalTopic();
 
+    /**
+     * In a cluster: the journal topic's partitions, created at start (or added to), so that this
+     * many members can deliver at once, each user's events in one of them.
+     */
+    @WithDefault("6")
+    int journalPartitions();
+
     /** With the Kafka sink: the consumer group that delivers from the journal topic. */
     @WithDefault("feedback-hub-segment")
     String journalGroup();

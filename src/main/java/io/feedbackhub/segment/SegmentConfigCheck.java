@@ -45,6 +45,9 @@ public class SegmentConfigCheck implements ConnectorConfigCheck {
         if (config.journalRetention().isNegative() || config.journalRetention().isZero()) {
             problems.add("hub.segment.journal-retention", "must be a positive duration (ISO-8601, e.g. P7D)");
         }
+        if (config.journalPartitions() < 1) {
+            problems.add("hub.segment.journal-partitions", "must be at least 1");
+        }
         if (config.dedupeWindow() < 1) {
             problems.add("hub.segment.dedupe-window", "must be at least 1");
         }

@@ -1,5 +1,7 @@
 package io.feedbackhub.segment;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -12,6 +14,8 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 import io.feedbackhub.core.config.HubConfig;
+import io.feedbackhub.core.kafka.HubTopics;
+import io.feedbackhub.core.kafka.KafkaReaders;
 import io.feedbackhub.core.kafka.KafkaJournal;
 
 /**
@@ -21,9 +25,10 @@ import io.feedbackhub.core.kafka.KafkaJournal;
  * <li>Embedded ({@code hub.catalog.sink=file}): files of one entry a line under
  * {@code ${hub.data-dir}/journal/segment}, written by {@link SegmentFileJournal}; Camel's file
  * consumer is the queue, and a file moves to {@code done/} only once delivered.</li>
- * <li>Kafka: the topic {@code hub.segment.journal-topic}, a {@link KafkaJournal} read by the
- * consumer group {@code hub.segment.journal-group}; an entry that fails is read again after a
- * pause that grows ({@link SegmentRetries}).</li>
+ * <li>Kafka: the topic {@code hub.segment.journal-topic}, a record per user
+ * ({@link SegmentEntriesByUser}), a {@link KafkaJournal} read by the consumer group
+ * {@code hub.segment.journal-group}; an entry that fails is read again after a pause that grows
+ * ({@link SegmentRetries}).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -49,12 +54,19 @@ public class SegmentJournalRoutes extends RouteBuilder {
     public void configure() {
         if (hub.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
             // entries are bytes end to end: no charset conversion on the way
+            if (hub.cluster().enabled()) {
+                // the members share the topic's partitions out: as many as may ever deliver at once
+                HubTopics.create(KafkaReaders.properties(getCamelContext(), hub.kafka().brokers().orElseThrow()), config.journalTopic(),
+                        config.journalPartitions(), hub.kafka().replicationFactor(), Map.of());
+            }
+            // one record per user (a list body: one record a message, sent and acknowledged together)
             from(WRITE).routeId("segment-journal").routeGroup("segment")
+                    .setBody(method(SegmentEntriesByUser.class, "split"))
                     .to(KafkaJournal.writer(config.journalTopic())
                             + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
             // one entry a poll: its delivery (up to a batch of messages, paced by Wootric's rate
             // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
-            KafkaJournal.read(this, KafkaJournal.reader(config.journalTopic(), config.journalGroup(), config.journalMaxPollInterval())
+            KafkaJournal.read(this, KafkaJournal.reader(config.journalTopic(), config.journalGroup(), config.journalMaxPollInterval(), hub)
                     + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
                     "segment-journal-read", "segment", retries, DELIVER);
         } else {

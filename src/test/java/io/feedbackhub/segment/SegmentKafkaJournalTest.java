@@ -42,7 +42,7 @@ class SegmentKafkaJournalTest {
                 .body("{\"userId\":\"kafka-user\",\"messageId\":\"" + id + "\",\"traits\":{\"email\":\"kafka-user@example.com\"}}")
                 .post("/v1/identify").then().statusCode(200);
 
-        assertThat(KafkaTopics.readAll("hub.segment-journal", 1).values().iterator().next()).contains(id);
+        assertThat(KafkaTopics.readAll("hub.segment-journal", 1).get("kafka-user")).contains(id);
         // the request's headers (its Authorization above all) are not journaled
         assertThat(KafkaTopics.headerNames("hub.segment-journal")).noneMatch(name -> name.equalsIgnoreCase("Authorization"));
         await().atMost(Duration.ofSeconds(30)).until(() -> FakeWootricServer.fake.endUserByExternalId("kafka-user") != null);
@@ -50,5 +50,39 @@ class SegmentKafkaJournalTest {
         assertThat(events).containsKey(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> KafkaTopics.committed("feedback-hub-segment", "hub.segment-journal") == 1);
         assertThat(config.dataDir().resolve("journal")).doesNotExist();
+    }
+
+    @Test
+    void aBatchOfSeveralUsersIsJournaledAsOneRecordPerUserInOrderAndDelivered() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String a = "a-" + run;
+        String b = "b-" + run;
+        String batch = "{\"context\":{\"library\":{\"name\":\"analytics-java\"}},\"batch\":["
+                + identify(a, run + "-1", 1) + "," + identify(b, run + "-2", 1) + "," + identify(a, run + "-3", 2) + "]}";
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        given().baseUri("http://127.0.0.1").port(port).contentType("application/json").auth().preemptive()
+                .basic(SegmentEnabled.WRITE_KEY, "").body(batch).post("/v1/batch").then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> KafkaTopics.committedRecords(config.kafka().brokers().orElseThrow(),
+                "hub.segment-journal").stream().filter(r -> r.getValue().contains(run)).count() == 2);
+        var records = KafkaTopics.committedRecords(config.kafka().brokers().orElseThrow(), "hub.segment-journal").stream()
+                .filter(r -> r.getValue().contains(run)).toList();
+        assertThat(records).extracting(Map.Entry::getKey).containsExactly(a, b);
+        // a's two messages in their order, with the batch's context; none of b's
+        String ofA = records.get(0).getValue();
+        assertThat(ofA).contains(run + "-1", run + "-3", "analytics-java").doesNotContain(run + "-2");
+        assertThat(ofA.indexOf(run + "-1")).isLessThan(ofA.indexOf(run + "-3"));
+        assertThat(records.get(1).getValue()).contains(run + "-2").doesNotContain(run + "-1", run + "-3");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> FakeWootricServer.fake.endUserByExternalId(a) != null
+                && FakeWootricServer.fake.endUserByExternalId(b) != null);
+        // the later identify's trait is the one Wootric keeps
+        await().atMost(Duration.ofSeconds(30)).until(() -> String.valueOf(FakeWootricServer.fake.endUserByExternalId(a)).contains("\"plan\":\"p2\"")
+                || String.valueOf(FakeWootricServer.fake.endUserByExternalId(a)).contains("plan=p2"));
+    }
+
+    private static String identify(String user, String messageId, int plan) {
+        return "{\"type\":\"identify\",\"userId\":\"" + user + "\",\"messageId\":\"" + messageId
+                + "\",\"traits\":{\"email\":\"" + user + "@example.com\",\"plan\":\"p" + plan + "\"}}";
     }
 }

@@ -95,8 +95,13 @@ public final class KafkaTopics {
 
     /** The end offset of partition 0 of a topic (how many records it has ever taken), 0 for a topic not there. */
     public static long endOffset(String topic) throws Exception {
+        return endOffset(brokers(), topic);
+    }
+
+    /** {@link #endOffset(String)} on these brokers. */
+    public static long endOffset(String brokers, String topic) throws Exception {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         try (Admin admin = Admin.create(props)) {
             if (!admin.listTopics().names().get().contains(topic)) {
                 return 0;

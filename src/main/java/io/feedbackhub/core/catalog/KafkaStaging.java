@@ -42,7 +42,7 @@ import io.feedbackhub.core.run.Run;
  *
  * <p>Outside a cluster a topic keeps every record ever sent (a full run sends no tombstones), so
  * it cannot say which rows a table has now: the keys of each replaced table's last published copy are kept, as hashes,
- * in {@code catalog/.kafka-keys/<table>.keys}, for the {@link RemovalGuard}.
+ * in {@code catalog/.kafka-keys/<table>.keys}, for the {@link RemovalGuard}. In a cluster the topic says it.
  */
 @ApplicationScoped
 class KafkaStaging {
@@ -110,7 +110,7 @@ class KafkaStaging {
         if (replace && transactions.enabled()) {
             tombstones(connector, table, keys);
         }
-        if (replace) {
+        if (replace && !transactions.enabled()) {
             Path published = keysFile(table);
             try {
                 Files.createDirectories(published.getParent());
@@ -125,25 +125,37 @@ class KafkaStaging {
     /**
      * A tombstone, in the run's transaction, for every key the topic holds a record of and the new
      * copy lacks: a compacted topic then holds what the source does, as the file sink's table.
-     * The topic itself says which keys it holds (read committed), so any member that leads the
-     * connector knows, whichever member published the copy before.
      */
     private void tombstones(String connector, String table, KeyHashes kept) {
         String topic = config.catalog().topicPrefix() + table;
-        Set<String> gone = new LinkedHashSet<>();
-        KafkaReaders.readAll(KafkaReaders.properties(camel, config.kafka().brokers().orElseThrow()), topic, Duration.ofMinutes(5),
-                record -> {
+        liveKeys(table).stream().filter(key -> !kept.contains(key)).forEach(key -> transactions.send(connector, topic, key, null));
+    }
+
+    /**
+     * The keys the table's topic holds a record of (read committed, the last value of each not a
+     * tombstone): in a cluster, where full runs send tombstones, the topic itself says which rows the
+     * table has, so any member that leads the connector knows, whichever member published before.
+     */
+    private Set<String> liveKeys(String table) {
+        Set<String> live = new LinkedHashSet<>();
+        KafkaReaders.readAll(KafkaReaders.properties(camel, config.kafka().brokers().orElseThrow()), config.catalog().topicPrefix() + table,
+                Duration.ofMinutes(5), record -> {
                     if (record.value() == null) {
-                        gone.remove(record.key());
-                    } else if (!kept.contains(record.key())) {
-                        gone.add(record.key());
+                        live.remove(record.key());
+                    } else {
+                        live.add(record.key());
                     }
                 });
-        gone.forEach(key -> transactions.send(connector, topic, key, null));
+        return live;
     }
 
     /** The keys of the table's last published full copy; none before its first. */
     KeyHashes publishedKeys(String table) {
+        if (transactions.enabled()) {
+            KeyHashes keys = new KeyHashes();
+            liveKeys(table).forEach(keys::add);
+            return keys;
+        }
         Path published = keysFile(table);
         try {
             return Files.exists(published) ? KeyHashes.fromBytes(Files.readAllBytes(published)) : new KeyHashes();

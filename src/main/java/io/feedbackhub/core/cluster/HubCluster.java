@@ -90,6 +90,11 @@ public class HubCluster {
         return service().leaderOf(connector);
     }
 
+    /** This member's id, if the cluster is on. */
+    public Optional<String> self() {
+        return enabled() ? Optional.of(service().memberId()) : Optional.empty();
+    }
+
     /** {@code GET /hub/cluster}: this member, the members, each connector's leader. */
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();

@@ -10,6 +10,8 @@ import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.kafka.common.TopicPartition;
 
+import io.feedbackhub.core.config.HubConfig;
+
 /**
  * A Kafka topic as a journal between an intake and its delivery: an entry is written with
  * {@code acks=all} by an idempotent producer, so once the send returns it is on every in-sync
@@ -50,15 +52,22 @@ public final class KafkaJournal {
      * The endpoint that reads entries as the consumer group {@code group}, from the earliest entry
      * it has not committed; options may follow with {@code &}. {@code maxPollInterval}: the longest
      * the delivery of one entry may take before the group counts the consumer as gone (and gives
-     * its partitions, the entry included, to another member).
+     * its partitions, the entry included, to another member). In a cluster the partitions of a
+     * member that died move to the survivors as soon as its leaderships do
+     * ({@code hub.cluster.session-timeout}), not after Kafka's default 45 s.
      */
-    public static String reader(String topic, String group, Duration maxPollInterval) {
-        return endpoint(topic) + "&groupId=" + group + "&autoOffsetReset=earliest&autoCommitEnable=false"
+    public static String reader(String topic, String group, Duration maxPollInterval, HubConfig hub) {
+        String reader = endpoint(topic) + "&groupId=" + group + "&autoOffsetReset=earliest&autoCommitEnable=false"
                 + "&allowManualCommit=true&breakOnFirstError=true"
                 // one entry a poll: its delivery must end within max.poll.interval.ms
                 + "&maxPollRecords=1&maxPollIntervalMs=" + maxPollInterval.toMillis()
                 // a paused consumer takes a resume when its poll returns: short polls keep the pauses true
                 + "&pollTimeoutMs=1000";
+        if (hub.cluster().enabled()) {
+            long session = hub.cluster().sessionTimeout().toMillis();
+            reader += "&sessionTimeoutMs=" + session + "&heartbeatIntervalMs=" + session / 3;
+        }
+        return reader;
     }
 
     /**

@@ -1,9 +1,9 @@
 package io.feedbackhub.core.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
@@ -52,7 +52,9 @@ public class KafkaTransactions {
     @Inject
     HubCluster cluster;
 
-    private final Map<String, Open> producers = new HashMap<>();
+    private final Map<String, Open> producers = new ConcurrentHashMap<>();
+    /** One lock a connector: a commit (a broker round trip) holds up only its own connector's sends. */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /** A connector's producer, and whether a transaction is open on it. */
     private static final class Open {
@@ -71,7 +73,13 @@ public class KafkaTransactions {
     }
 
     /** Adds a record (a null value: a tombstone) to the connector's transaction, opening one if none is. */
-    public synchronized void send(String connector, String topic, String key, String value) {
+    public void send(String connector, String topic, String key, String value) {
+        synchronized (lock(connector)) {
+            sendLocked(connector, topic, key, value);
+        }
+    }
+
+    private void sendLocked(String connector, String topic, String key, String value) {
         Open open = open(connector);
         try {
             if (!open.inTransaction) {
@@ -90,7 +98,13 @@ public class KafkaTransactions {
     }
 
     /** Commits the connector's open transaction, if it has one; returns once the broker has it. */
-    public synchronized void commit(String connector) {
+    public void commit(String connector) {
+        synchronized (lock(connector)) {
+            commitLocked(connector);
+        }
+    }
+
+    private void commitLocked(String connector) {
         Open open = producers.get(connector);
         if (open == null || !open.inTransaction) {
             return;
@@ -108,26 +122,34 @@ public class KafkaTransactions {
     }
 
     /** Drops what the connector's open transaction holds (a failed run). */
-    public synchronized void abort(String connector) {
-        Open open = producers.get(connector);
-        if (open == null || !open.inTransaction) {
-            return;
-        }
-        try {
-            open.producer.abortTransaction();
-            open.inTransaction = false;
-        } catch (KafkaException e) {
-            close(connector);
-            LOG.warnf("kafka: could not abort the transaction of %s (%s); the producer is closed", connector, e.getMessage());
+    public void abort(String connector) {
+        synchronized (lock(connector)) {
+            Open open = producers.get(connector);
+            if (open == null || !open.inTransaction) {
+                return;
+            }
+            try {
+                open.producer.abortTransaction();
+                open.inTransaction = false;
+            } catch (KafkaException e) {
+                close(connector);
+                LOG.warnf("kafka: could not abort the transaction of %s (%s); the producer is closed", connector, e.getMessage());
+            }
         }
     }
 
     /** Closes the connector's producer (its open transaction is aborted by the broker): another member leads it now. */
-    public synchronized void close(String connector) {
-        Open open = producers.remove(connector);
-        if (open != null) {
-            open.producer.close(Duration.ofSeconds(5));
+    public void close(String connector) {
+        synchronized (lock(connector)) {
+            Open open = producers.remove(connector);
+            if (open != null) {
+                open.producer.close(Duration.ofSeconds(5));
+            }
         }
+    }
+
+    private Object lock(String connector) {
+        return locks.computeIfAbsent(connector, name -> new Object());
     }
 
     private Open open(String connector) {
@@ -176,7 +198,7 @@ public class KafkaTransactions {
     }
 
     @PreDestroy
-    synchronized void stop() {
+    void stop() {
         for (String connector : Map.copyOf(producers).keySet()) {
             close(connector);
         }

@@ -47,11 +47,12 @@ public class ConnectorsApi {
 
     void routes(@Observes ManagementInterface management) {
         var router = management.router();
-        router.route(HttpMethod.GET, "/hub/connectors").handler(ctx -> send(ctx, 200,
-                registry.all().stream().map(this::view).toList()));
-        router.route(HttpMethod.GET, "/hub/connectors/:name").handler(ctx -> registry.find(ctx.pathParam("name"))
+        // in a cluster the last runs are read from Kafka (RunLog), so not on the event loop; unordered, so one slow read holds up no other
+        router.route(HttpMethod.GET, "/hub/connectors").blockingHandler(ctx -> send(ctx, 200,
+                registry.all().stream().map(this::view).toList()), false);
+        router.route(HttpMethod.GET, "/hub/connectors/:name").blockingHandler(ctx -> registry.find(ctx.pathParam("name"))
                 .ifPresentOrElse(c -> send(ctx, 200, view(c)),
-                        () -> send(ctx, 404, error("no connector named " + ctx.pathParam("name")))));
+                        () -> send(ctx, 404, error("no connector named " + ctx.pathParam("name")))), false);
         router.route(HttpMethod.GET, "/hub/cluster").handler(ctx -> send(ctx, 200, cluster.view()));
         // starting a run touches files and Camel, so not on the event loop
         router.route(HttpMethod.POST, "/hub/connectors/:name/run").blockingHandler(this::run);

@@ -176,7 +176,7 @@ public class ConnectorRuns {
                     + cluster.leaderOf(connector.name()).map(leader -> "member " + leader).orElse("which is being elected")
                     + "; ask that member (GET /hub/cluster)");
         }
-        Run run = new Run(UUID.randomUUID().toString(), connector.name(), mode, trigger, Instant.now());
+        Run run = new Run(UUID.randomUUID().toString(), connector.name(), mode, trigger, Instant.now(), cluster.self().orElse(null));
         Run existing = running.putIfAbsent(connector.name(), run);
         if (existing != null) {
             throw new RunRejected(RunRejected.Reason.ALREADY_RUNNING,

@@ -17,6 +17,8 @@ public final class Run {
     private final RunMode mode;
     private final String trigger;
     private final Instant startedAt;
+    /** The cluster member that runs it ({@code hub.cluster.member-id}); null outside a cluster. */
+    private final String member;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final List<Runnable> beforeSuccess = new ArrayList<>();
@@ -28,18 +30,19 @@ public final class Run {
     private volatile Status status = Status.RUNNING;
     private volatile String error;
 
-    Run(String id, String connector, RunMode mode, String trigger, Instant startedAt) {
+    Run(String id, String connector, RunMode mode, String trigger, Instant startedAt, String member) {
         this.id = id;
         this.connector = connector;
         this.mode = mode;
         this.trigger = trigger;
         this.startedAt = startedAt;
+        this.member = member;
     }
 
-    /** A finished run read back from the run log. */
-    static Run restored(String id, String connector, RunMode mode, String trigger, Instant startedAt,
+    /** A run read back from the run log. */
+    static Run restored(String id, String connector, RunMode mode, String trigger, Instant startedAt, String member,
             Instant finishedAt, Status status, long records, long requests, String error, List<String> notes) {
-        Run run = new Run(id, connector, mode, trigger, startedAt);
+        Run run = new Run(id, connector, mode, trigger, startedAt, member);
         run.notes.addAll(notes);
         run.finishedAt = finishedAt;
         run.status = status;
@@ -134,6 +137,10 @@ public final class Run {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    public String member() {
+        return member;
     }
 
     public Instant finishedAt() {
