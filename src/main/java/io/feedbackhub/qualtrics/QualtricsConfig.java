@@ -99,6 +99,13 @@ public interface QualtricsConfig {
 
         /** The subscription's shared key; every delivery's HMAC is checked with it. */
         Optional<String> sharedKey();
+
+        /**
+         * In a cluster: the partitions of the webhook's journal topic, so up to this many members
+         * fetch responses at once (one each). Raised at start if the topic has fewer.
+         */
+        @WithDefault("3")
+        int journalPartitions();
     }
 
     /** The API host, without a trailing slash. */

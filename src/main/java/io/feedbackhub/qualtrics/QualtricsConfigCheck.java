@@ -96,5 +96,8 @@ public class QualtricsConfigCheck implements ConnectorConfigCheck, RemovalLimit 
             problems.add("hub.qualtrics.webhook.shared-key", "is required with hub.qualtrics.webhook.survey-ids, at least 8 characters"
                     + " (every delivery is signed with it)");
         }
+        if (webhook.journalPartitions() < 1 || webhook.journalPartitions() > 1000) {
+            problems.add("hub.qualtrics.webhook.journal-partitions", "must be between 1 and 1000");
+        }
     }
 }

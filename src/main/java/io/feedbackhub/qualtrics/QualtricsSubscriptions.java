@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.inject.Singleton;
 
+import org.apache.camel.spi.RoutePolicy;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.state.SyncState;
 
 /**
@@ -19,7 +23,8 @@ import io.feedbackhub.core.state.SyncState;
  * survey of {@code hub.qualtrics.webhook.survey-ids} to the public URL. The existing ones are
  * listed first and only the missing created, so restarts add none twice. Qualtrics has no update:
  * one the hub made with an earlier shared key is replaced (a new one, then the old deleted); a
- * subscription to another URL stays, and is the operator's to delete.
+ * subscription to another URL stays, and is the operator's to delete. In a cluster only the member
+ * leading {@code qualtrics} does this, once, when it first leads after its start.
  */
 @ApplicationScoped
 @Named("qualtricsSubscriptions")
@@ -39,6 +44,14 @@ public class QualtricsSubscriptions {
 
     @Inject
     ObjectMapper json;
+
+    /** The policy of the route that calls {@link #ensure}: in a cluster, it runs on the member leading qualtrics only. */
+    @Produces
+    @Singleton
+    @Named("qualtricsLeader")
+    RoutePolicy leaderOnly(HubCluster cluster) throws Exception {
+        return cluster.leaderPolicy(QualtricsApiRoutes.GROUP);
+    }
 
     public void ensure() {
         List<String> surveys = config.webhook().surveyIds().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();

@@ -10,15 +10,13 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.kafka.HubTopics;
 import io.feedbackhub.core.kafka.KafkaReaders;
-import io.feedbackhub.core.kafka.PausingBackoff;
+import io.feedbackhub.core.kafka.KafkaJournal;
 
 /**
  * The relay's journal: {@code direct:segment-journal} writes an accepted request durably before
@@ -27,11 +25,10 @@ import io.feedbackhub.core.kafka.PausingBackoff;
  * <li>Embedded ({@code hub.catalog.sink=file}): files of one entry a line under
  * {@code ${hub.data-dir}/journal/segment}, written by {@link SegmentFileJournal}; Camel's file
  * consumer is the queue, and a file moves to {@code done/} only once delivered.</li>
- * <li>Kafka: the topic {@code hub.segment.journal-topic}, written with acks=all by an idempotent
- * producer, a record per user ({@link SegmentEntriesByUser}); a consumer group reads it and commits an offset only after its entry is delivered. An
- * entry that fails is read again after a pause that grows ({@link SegmentRetries}), during which
- * the consumer keeps polling: however long Wootric is down, the consumer keeps its place in the
- * group.</li>
+ * <li>Kafka: the topic {@code hub.segment.journal-topic}, a record per user
+ * ({@link SegmentEntriesByUser}), a {@link KafkaJournal} read by the consumer group
+ * {@code hub.segment.journal-group}; an entry that fails is read again after a pause that grows
+ * ({@link SegmentRetries}).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -57,7 +54,6 @@ public class SegmentJournalRoutes extends RouteBuilder {
     public void configure() {
         if (hub.catalog().sink() == HubConfig.CatalogSink.KAFKA) {
             // entries are bytes end to end: no charset conversion on the way
-            String kafka = "kafka:" + config.journalTopic() + "?brokers={{hub.kafka.brokers}}";
             if (hub.cluster().enabled()) {
                 // the members share the topic's partitions out: as many as may ever deliver at once
                 HubTopics.create(KafkaReaders.properties(getCamelContext(), hub.kafka().brokers().orElseThrow()), config.journalTopic(),
@@ -66,27 +62,13 @@ public class SegmentJournalRoutes extends RouteBuilder {
             // one record per user (a list body: one record a message, sent and acknowledged together)
             from(WRITE).routeId("segment-journal").routeGroup("segment")
                     .setBody(method(SegmentEntriesByUser.class, "split"))
-                    .to(kafka + "&requestRequiredAcks=all&enableIdempotence=true"
+                    .to(KafkaJournal.writer(config.journalTopic())
                             + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
-            // a failed entry is not retried in the poll loop: the consumer pauses and reads it again
-            PausingBackoff backoff = new PausingBackoff(getCamelContext(), retries, "segment-journal-backoff");
-            from(kafka + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer&groupId=" + config.journalGroup() + "&autoOffsetReset=earliest&autoCommitEnable=false"
-                    + "&allowManualCommit=true&breakOnFirstError=true"
-                    // one entry a poll: its delivery (up to a batch of messages, paced by Wootric's rate
-                    // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
-                    + "&maxPollRecords=1&maxPollIntervalMs=" + config.journalMaxPollInterval().toMillis()
-                    // a paused consumer takes a resume when its poll returns: short polls keep the pauses true
-                    + "&pollTimeoutMs=1000" + membership())
-                    .routeId("segment-journal-read").routeGroup("segment")
-                    // a try, not an onException: a failure the delivery route's error handler gave
-                    // up on counts as exhausted, and no onException of this route would see it
-                    .doTry()
-                        .to(DELIVER)
-                        .process(SegmentJournalRoutes::commit)
-                        .process(backoff::succeeded)
-                    .doCatch(Exception.class)
-                        .process(backoff::failed)
-                    .end();
+            // one entry a poll: its delivery (up to a batch of messages, paced by Wootric's rate
+            // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
+            KafkaJournal.read(this, KafkaJournal.reader(config.journalTopic(), config.journalGroup(), config.journalMaxPollInterval(), hub)
+                    + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
+                    "segment-journal-read", "segment", retries, DELIVER);
         } else {
             // asynchronous: intake sends from the event loop, and the exchange completes on the
             // writer's thread once its group is on disk
@@ -119,21 +101,5 @@ public class SegmentJournalRoutes extends RouteBuilder {
                     .routeId("segment-journal-retention").routeGroup("segment")
                     .log(LoggingLevel.DEBUG, "segment: deleted ${file:name}, a delivered journal file past hub.segment.journal-retention");
         }
-    }
-
-    /**
-     * In a cluster the journal's partitions move to the survivors after a member dies as soon as
-     * the leaderships do ({@code hub.cluster.session-timeout}), not after Kafka's default 45 s.
-     */
-    private String membership() {
-        if (!hub.cluster().enabled()) {
-            return "";
-        }
-        long session = hub.cluster().sessionTimeout().toMillis();
-        return "&sessionTimeoutMs=" + session + "&heartbeatIntervalMs=" + session / 3;
-    }
-
-    private static void commit(Exchange exchange) {
-        exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
     }
 }

@@ -10,7 +10,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +17,7 @@ import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.testing.ClusterEnabled;
 import io.feedbackhub.testing.FakeWootricServer;
 import io.feedbackhub.testing.KafkaBroker;
+import io.feedbackhub.testing.KafkaTopics;
 import io.feedbackhub.testing.SegmentEnabled;
 import io.feedbackhub.testing.TestHub;
 import io.quarkus.test.common.WithTestResource;
@@ -49,21 +49,7 @@ class SegmentClusterTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> FakeWootricServer.fake.endUserByExternalId("cluster-user") != null);
 
         // what a member that takes the journal partition over reads at its start
-        await().atMost(Duration.ofSeconds(30)).until(() -> knownToANewMember(id));
+        await().atMost(Duration.ofSeconds(30)).until(() -> KafkaTopics.idKnown(camel, SegmentSeen.messageIdsTopic(config), id));
         assertThat(config.dataDir().resolve("state").resolve("segment-message-ids.txt")).doesNotExist();
-    }
-
-    private boolean knownToANewMember(String id) throws Exception {
-        KafkaIdempotentRepository another = new KafkaIdempotentRepository(SegmentSeen.messageIdsTopic(config),
-                config.kafka().brokers().orElseThrow());
-        // it reads the topic once, at its start, with no poller left running
-        another.setStartupOnly(true);
-        another.setCamelContext(camel);
-        another.start();
-        try {
-            return another.contains(id);
-        } finally {
-            another.stop();
-        }
     }
 }

@@ -11,6 +11,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,6 +78,21 @@ public final class KafkaTopics {
         }
     }
 
+    /** Whether a consumer group has committed every partition of a topic to its end (nothing it has not taken). */
+    public static boolean groupAtEnd(String group, String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers());
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+                    || committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() == end.getValue().offset());
+        }
+    }
+
     /** The end offset of partition 0 of a topic (how many records it has ever taken), 0 for a topic not there. */
     public static long endOffset(String topic) throws Exception {
         return endOffset(brokers(), topic);
@@ -134,6 +151,20 @@ public final class KafkaTopics {
             }
         }
         return records;
+    }
+
+    /** Whether a new Camel Kafka idempotent repository on the topic (what another member reads at its start) knows the id. */
+    public static boolean idKnown(CamelContext camel, String topic, String id) {
+        KafkaIdempotentRepository another = new KafkaIdempotentRepository(topic, brokers());
+        // it reads the topic once, at its start, with no poller left running
+        another.setStartupOnly(true);
+        another.setCamelContext(camel);
+        another.start();
+        try {
+            return another.contains(id);
+        } finally {
+            another.stop();
+        }
     }
 
     /** A consumer of its own group, from the earliest offset, keys and values as text. */

@@ -20,6 +20,7 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.RoutePolicySupport;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.connector.Connector;
@@ -65,6 +66,15 @@ public class HubCluster {
             return Optional.empty();
         }
         return Optional.of(ClusteredRoutePolicy.forNamespace(service(), connector));
+    }
+
+    /**
+     * {@link #schedulePolicy} for a connector's route that a route file names
+     * ({@code routePolicy: <a bean of it>}): off the cluster, a policy that changes nothing.
+     */
+    public RoutePolicy leaderPolicy(String connector) throws Exception {
+        return schedulePolicy(connector).orElseGet(() -> new RoutePolicySupport() {
+        });
     }
 
     /** Whether this member may run the connector now. */

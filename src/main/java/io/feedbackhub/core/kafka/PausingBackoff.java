@@ -6,8 +6,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.kafka.common.TopicPartition;
@@ -23,9 +21,9 @@ import org.jboss.logging.Logger;
  * it is resumed and reads the record again. Camel's pausable EIP does the same in principle, but in
  * Camel 4.14 its listener moves on past the failed record (CAMEL-20227); suspend and resume seek
  * back to the committed offset. Needs {@code breakOnFirstError=true} (nothing after the failed
- * record is taken) and manual commits after delivery.
+ * record is taken) and manual commits after delivery, as {@link KafkaJournal} reads.
  */
-public final class PausingBackoff {
+final class PausingBackoff {
 
     private static final Logger LOG = Logger.getLogger(PausingBackoff.class);
 
@@ -36,7 +34,7 @@ public final class PausingBackoff {
     private long lastDelay;
 
     /** {@code delays}: the redelivery delays of this policy, its number of redeliveries aside (there is no end). */
-    public PausingBackoff(CamelContext context, RedeliveryPolicy delays, String name) {
+    PausingBackoff(CamelContext context, RedeliveryPolicy delays, String name) {
         this.delays = delays;
         this.timer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, name);
     }
@@ -45,14 +43,13 @@ public final class PausingBackoff {
      * In the route's doCatch, on the consumer's thread: throws the failure on, so that the consumer
      * counts the record as failed (breakOnFirstError: nothing after it is taken or committed).
      */
-    public void failed(Exchange exchange) throws Exception {
+    void failed(Exchange exchange) throws Exception {
         lastDelay = delays.calculateRedeliveryDelay(lastDelay, ++failures);
-        var message = exchange.getMessage();
-        TopicPartition partition = new TopicPartition(message.getHeader(KafkaConstants.TOPIC, String.class),
-                message.getHeader(KafkaConstants.PARTITION, Integer.class));
-        long offset = message.getHeader(KafkaConstants.OFFSET, Long.class);
+        KafkaJournal.Place place = KafkaJournal.Place.of(exchange);
+        TopicPartition partition = place.partition();
+        long offset = place.offset();
         // resuming seeks to the committed offset, but a group that never committed has none
-        message.getHeader(KafkaConstants.MANUAL_COMMIT, DefaultKafkaManualCommit.class).getConsumer().seek(partition, offset);
+        place.commit().getConsumer().seek(partition, offset);
         Consumer consumer = exchange.getContext().getRoute(exchange.getFromRouteId()).getConsumer();
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.warnf("%s: the record at offset %d of %s failed (attempt %d: %s); it is read again in %d ms", exchange.getFromRouteId(),
@@ -63,7 +60,7 @@ public final class PausingBackoff {
     }
 
     /** After a record went through: the next failure starts again from the first delay. */
-    public void succeeded(Exchange exchange) {
+    void succeeded(Exchange exchange) {
         failures = 0;
         lastDelay = 0;
     }
