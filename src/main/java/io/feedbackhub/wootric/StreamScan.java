@@ -159,9 +159,26 @@ public final class StreamScan {
         return this;
     }
 
-    /** The versions read that the next run's margin will read again. */
+    /**
+     * The versions the next run's margin will read again: those this run read, and those it was told
+     * were written before ({@link #alreadyWritten}) that are still in the margin. A run resumed after
+     * an interrupted one starts at its cursor and does not read what that one wrote before it: without
+     * these, the next run would write them again.
+     */
     public Set<String> recent() {
-        return Set.copyOf(recent);
+        Set<String> all = new HashSet<>(recent);
+        written.stream().filter(version -> updatedAt(version) >= rememberSince).forEach(all::add);
+        return all;
+    }
+
+    private static long updatedAt(String version) {
+        try {
+            // rows are normalised before they are scanned: updated_at is an ISO-8601 instant
+            return Instant.parse(version.substring(version.lastIndexOf('@') + 1)).getEpochSecond();
+        } catch (java.time.format.DateTimeParseException e) {
+            // not a version this class wrote: keep it rather than risk a row written twice
+            return Long.MAX_VALUE;
+        }
     }
 
     static String version(JsonNode row) {

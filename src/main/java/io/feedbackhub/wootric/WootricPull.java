@@ -142,7 +142,11 @@ public class WootricPull {
     /** After the page is in the catalog: remember how far the stream got. */
     public void commitPage(Exchange exchange) {
         StreamScan scan = scan(exchange);
-        state.commit(exchange, scan.stream().apiName(), CURSOR, scan.cursor().format());
+        // with the versions read in the margin so far: a run that resumes from this cursor skips them, and passes them on
+        Map<String, String> bookmarks = new LinkedHashMap<>();
+        bookmarks.put(CURSOR, scan.cursor().format());
+        bookmarks.put(RECENT, String.join(",", scan.recent()));
+        state.commit(exchange, scan.stream().apiName(), bookmarks);
     }
 
     /** The stream is complete up to the run's start. */

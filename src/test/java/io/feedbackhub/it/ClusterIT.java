@@ -238,7 +238,7 @@ class ClusterIT {
      * Kills the wootric leader in the middle of a run, {@code -Dcluster.kills} times (3 by default;
      * the closing note's figures are from 20), each time at a random point and with a new member
      * started in its place, as an orchestrator restarts a pod, while the source keeps changing (new
-     * end users every 50 ms, updated now, as a live Wootric account's are): every end user is on the
+     * end users every 250 ms, updated now, as a live Wootric account's are): every end user is on the
      * topic exactly once for a read_committed consumer, and each failover (kill to the next leader's
      * first run) is within 30 s.
      */
@@ -258,7 +258,7 @@ class ClusterIT {
                 fake.addEndUser(now, now);
                 users.incrementAndGet();
             }
-        }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
         List<Double> failovers = new ArrayList<>();
         try {
             for (int kill = 0; kill < kills; kill++) {
@@ -288,7 +288,7 @@ class ClusterIT {
         }
         source.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         int expected = users.get();
-        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> committed(topic).size() == expected);
+        await().atMost(Duration.ofSeconds(180)).ignoreExceptions().until(() -> committed(topic).size(), org.hamcrest.Matchers.equalTo(expected));
         Map<String, Integer> keys = committed(topic);
         long twice = keys.values().stream().filter(count -> count > 1).count();
         List<Double> sorted = failovers.stream().sorted().toList();

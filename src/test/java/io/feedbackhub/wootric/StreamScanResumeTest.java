@@ -115,4 +115,34 @@ class StreamScanResumeTest {
             }
         }
     }
+
+    /**
+     * The next run re-reads the margin before its bookmark: the rows a run cut off had written
+     * before its cursor are in it too, and must not be written again after the resumed run ends.
+     */
+    @Test
+    void theRunAfterAResumedOneDoesNotWriteAgainWhatTheCutOffRunWroteInTheMargin() {
+        long end = JUNE + 1_000;
+        long margin = 300;
+        List<Row> table = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            table.add(new Row(i + 1, end - 200 + i / 2, end - 200 + i / 2));
+        }
+        Map<Long, Integer> delivered = new HashMap<>();
+        StreamScan cutOff = scan(JUNE, end, null).remembering(end - margin);
+        StreamScan.Cursor cursor = run(cutOff, table, 2, delivered);
+        // what the cut-off run's last page commit kept, as WootricPull.commitPage does
+        Set<String> kept = cutOff.recent();
+
+        StreamScan resumed = scan(JUNE, end, cursor).alreadyWritten(kept).remembering(end - margin);
+        run(resumed, table, -1, delivered);
+        assertThat(delivered).hasSize(table.size());
+
+        // the next run: from its bookmark (the resumed run's end) less the margin, past the versions the resumed run kept
+        StreamScan next = new StreamScan(WootricStream.END_USERS, "t", false, end - margin, end + 60, Long.MAX_VALUE, null, Set.of())
+                .alreadyWritten(resumed.recent()).remembering(end + 60 - margin);
+        run(next, table, -1, delivered);
+        assertThat(delivered.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
+                .as("ids written again by the run after the resumed one").isEmpty();
+    }
 }
