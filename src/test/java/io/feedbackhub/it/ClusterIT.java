@@ -295,6 +295,16 @@ class ClusterIT {
         System.out.printf("cluster: %d kills of the leader mid-run; failover (kill to the next leader's first run) min %.1f s, median %.1f s,"
                 + " max %.1f s; %d end users on the topic, %d read more than once (read_committed)%n", kills, sorted.get(0),
                 sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), keys.size(), twice);
+        if (twice > 0) {
+            // where the repeats lie: end-user ids grow with time, so a contiguous block is one re-read
+            List<Long> repeated = keys.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> Long.parseLong(e.getKey())).sorted().toList();
+            List<Map.Entry<String, String>> records = KafkaTopics.committedRecords(BROKER.bootstrap(), topic);
+            String sample = records.stream().filter(r -> r.getKey().equals(String.valueOf(repeated.get(0))))
+                    .map(r -> "@" + records.indexOf(r) + " " + r.getValue().replaceAll(".*(\"updated_at\":\"[^\"]+\").*", "$1"))
+                    .toList().toString();
+            System.out.printf("cluster: repeated ids %d..%d (%d of them); first one's records: %s%n", repeated.get(0),
+                    repeated.get(repeated.size() - 1), repeated.size(), sample);
+        }
         assertThat(twice).as("records a read_committed consumer sees twice").isZero();
         assertThat(sorted.get(sorted.size() - 1)).as("the longest failover, in seconds").isLessThan(30);
     }
