@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +38,8 @@ import io.feedbackhub.core.state.SyncState;
 @ApplicationScoped
 @Named("wootricPull")
 public class WootricPull {
+
+    private static final Logger LOG = Logger.getLogger(WootricPull.class);
 
     static final String CONNECTOR = "wootric";
     static final String SCAN = "wootricScan";
@@ -84,6 +87,9 @@ public class WootricPull {
                 long lateFrom = syncedTo - margin;
                 from = Math.max(startDate, stream.usesLookback() ? syncedTo - config.responsesLookback().toSeconds() : lateFrom);
                 changedSince = stream.usesLookback() ? lateFrom : null;
+            }
+            if (syncedTo != null || cursor != null) {
+                // the margin versions the last complete run read, or those an unfinished one (even the very first) has written
                 bookmark(stream, RECENT).ifPresent(recent -> written.addAll(List.of(recent.split(","))));
             }
             Set<Long> skip = Set.of();
@@ -93,6 +99,9 @@ public class WootricPull {
                 skip = cursor.ids();
                 catalog.tail(table, 2 * StreamScan.PER_PAGE).stream().map(StreamScan::version).forEach(written::add);
             }
+            LOG.infof("wootric: %s from %s (synced to %s, %s, %d versions known written)", stream.apiName(), Instant.ofEpochSecond(from),
+                    syncedTo == null ? "never" : Instant.ofEpochSecond(syncedTo), cursor == null ? "no cursor" : "cursor " + cursor.second(),
+                    written.size());
             scans.add(new StreamScan(stream, table, false, from, runStart, window, changedSince, skip)
                     .alreadyWritten(written).remembering(runStart - margin));
         }

@@ -138,4 +138,18 @@ class QualtricsClusterTest {
         // started, and stopped, with the leadership of qualtrics
         assertThat(camel.getRoute("qualtrics-subscriptions").getRoutePolicyList()).hasAtLeastOneElementOfType(ClusteredRoutePolicy.class);
     }
+
+    /**
+     * A member that loses and takes back the lead of qualtrics (its policy stops and starts the
+     * route) checks the subscriptions again: one deleted meanwhile in Qualtrics is made again.
+     */
+    @Test
+    void aMemberThatTakesTheLeadAgainChecksTheSubscriptionsAgain() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> fake.subscriptions().size() == 2);
+        camel.getRouteController().stopRoute("qualtrics-subscriptions");
+        fake.removeSubscription(fake.subscriptions().get(0).path("id").asText());
+        assertThat(fake.subscriptions()).hasSize(1);
+        camel.getRouteController().startRoute("qualtrics-subscriptions");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fake.subscriptions().size() == 2);
+    }
 }

@@ -144,6 +144,11 @@ public final class HubProcess implements AutoCloseable {
         end(true);
     }
 
+    /** The file the hub's output goes to. */
+    public Path log() {
+        return log;
+    }
+
     public String output() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

@@ -112,6 +112,22 @@ public final class KafkaTopics {
         }
     }
 
+    /** A topic's settings as the broker has them (defaults included), or an empty map for a topic not there. */
+    public static Map<String, String> topicSettings(String brokers, String topic) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (Admin admin = Admin.create(props)) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return Map.of();
+            }
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            Map<String, String> settings = new LinkedHashMap<>();
+            admin.describeConfigs(List.of(resource)).all().get().get(resource).entries()
+                    .forEach(entry -> settings.put(entry.name(), entry.value()));
+            return settings;
+        }
+    }
+
     /** The header names of the first record of a topic (partition 0). */
     public static List<String> headerNames(String topic) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(readFromStart())) {

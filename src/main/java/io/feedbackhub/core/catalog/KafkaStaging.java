@@ -66,6 +66,11 @@ class KafkaStaging {
     KafkaTransactions transactions;
 
     private final Map<Path, Boolean> started = new ConcurrentHashMap<>();
+    /**
+     * A table's live keys as a run's removal guard read them, for its tombstones: the topic is read
+     * once a run. Only the connector's leader writes the table, so it cannot change in between.
+     */
+    private final Map<String, Set<String>> liveKeysOfRun = new ConcurrentHashMap<>();
 
     void stage(Run run, RecordBatch batch) {
         Path file = config.dataDir().resolve("catalog").resolve(".staging").resolve("kafka." + batch.table() + "." + run.id() + ".jsonl");
@@ -80,8 +85,11 @@ class KafkaStaging {
                 if (started.putIfAbsent(file, Boolean.TRUE) == null) {
                     Files.createDirectories(file.getParent());
                     Files.deleteIfExists(file);
-                    run.onSuccess(() -> publish(run.connector(), file, batch.table(), batch.replace()));
-                    run.onFailure(() -> drop(file));
+                    run.onSuccess(() -> publish(run, file, batch.table(), batch.replace()));
+                    run.onFailure(() -> {
+                        liveKeysOfRun.remove(runTable(run, batch.table()));
+                        drop(file);
+                    });
                 }
                 DurableFiles.appendWhole(file, lines.toString().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
@@ -90,7 +98,8 @@ class KafkaStaging {
         }
     }
 
-    private void publish(String connector, Path file, String table, boolean replace) {
+    private void publish(Run run, Path file, String table, boolean replace) {
+        String connector = run.connector();
         KeyHashes keys = new KeyHashes();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<Map.Entry<String, String>> records = new ArrayList<>(BATCH);
@@ -108,7 +117,7 @@ class KafkaStaging {
             throw new UncheckedIOException("catalog: cannot read the staged records of " + table, e);
         }
         if (replace && transactions.enabled()) {
-            tombstones(connector, table, keys);
+            tombstones(run, table, keys);
         }
         if (replace && !transactions.enabled()) {
             Path published = keysFile(table);
@@ -126,9 +135,15 @@ class KafkaStaging {
      * A tombstone, in the run's transaction, for every key the topic holds a record of and the new
      * copy lacks: a compacted topic then holds what the source does, as the file sink's table.
      */
-    private void tombstones(String connector, String table, KeyHashes kept) {
+    private void tombstones(Run run, String table, KeyHashes kept) {
         String topic = config.catalog().topicPrefix() + table;
-        liveKeys(table).stream().filter(key -> !kept.contains(key)).forEach(key -> transactions.send(connector, topic, key, null));
+        Set<String> live = liveKeysOfRun.remove(runTable(run, table));
+        (live != null ? live : liveKeys(table)).stream().filter(key -> !kept.contains(key))
+                .forEach(key -> transactions.send(run.connector(), topic, key, null));
+    }
+
+    private static String runTable(Run run, String table) {
+        return run.id() + "/" + table;
     }
 
     /**
@@ -149,11 +164,14 @@ class KafkaStaging {
         return live;
     }
 
-    /** The keys of the table's last published full copy; none before its first. */
-    KeyHashes publishedKeys(String table) {
+    /** The keys of the table's last published full copy, as the run's guard sees it; none before its first. */
+    KeyHashes publishedKeys(Run run, String table) {
         if (transactions.enabled()) {
+            Set<String> live = liveKeys(table);
+            // the run's tombstones are for these keys: kept until it publishes or fails
+            liveKeysOfRun.put(runTable(run, table), live);
             KeyHashes keys = new KeyHashes();
-            liveKeys(table).forEach(keys::add);
+            live.forEach(keys::add);
             return keys;
         }
         Path published = keysFile(table);

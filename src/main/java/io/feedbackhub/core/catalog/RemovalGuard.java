@@ -74,7 +74,7 @@ public class RemovalGuard {
             tables = new LinkedHashMap<>(watch.tables);
         }
         tables.forEach((table, copy) -> {
-            KeyHashes current = current(table, copy.keyField);
+            KeyHashes current = current(watch.run, table, copy.keyField);
             long rows = current.count();
             long removed = current.absentFrom(copy.keys);
             if (rows > 0 && removed * 100 > (long) watch.limit * rows) {
@@ -96,8 +96,8 @@ public class RemovalGuard {
     }
 
     /** The table as readers see it now: the file, or on Kafka the keys of its last published copy. */
-    private KeyHashes current(String table, String keyField) {
-        return config.catalog().sink() == HubConfig.CatalogSink.KAFKA ? staging.publishedKeys(table) : files.keys(table, keyField);
+    private KeyHashes current(Run run, String table, String keyField) {
+        return config.catalog().sink() == HubConfig.CatalogSink.KAFKA ? staging.publishedKeys(run, table) : files.keys(table, keyField);
     }
 
     private static boolean confirmed(Exchange exchange) {

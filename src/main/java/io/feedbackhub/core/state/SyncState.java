@@ -5,12 +5,16 @@ import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.interceptor.Interceptor;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.spi.StateRepository;
 
 import io.feedbackhub.core.catalog.Catalog;
@@ -55,6 +59,17 @@ public class SyncState {
                         Optional.empty(), value -> true)
                 : new AtomicFileStateRepository(config.dataDir().resolve("state").resolve("sync-state.properties"));
         repository.start();
+    }
+
+    /**
+     * In a cluster the bookmarks' topic is made at start, compacted and with
+     * {@code hub.kafka.replication-factor}, as Kafka Connect makes its offsets topic: not at a
+     * leader's first run, when a broker that refuses it would fail only that run.
+     */
+    void createTopic(@Observes @Priority(Interceptor.Priority.APPLICATION + 900) AfterConfigure configured) {
+        if (repository instanceof KafkaStateRepository shared) {
+            shared.createTopic();
+        }
     }
 
     /** The compacted topic a cluster keeps its bookmarks in. */

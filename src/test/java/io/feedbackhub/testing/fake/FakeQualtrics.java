@@ -200,6 +200,11 @@ public final class FakeQualtrics implements AutoCloseable {
         return smsDistributions;
     }
 
+    /** A subscription deleted in Qualtrics (by someone in its web app). */
+    public void removeSubscription(String id) {
+        subscriptions.remove(id);
+    }
+
     public List<ObjectNode> subscriptions() {
         synchronized (subscriptions) {
             return List.copyOf(subscriptions.values());
