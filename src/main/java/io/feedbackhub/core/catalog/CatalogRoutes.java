@@ -53,6 +53,9 @@ public class CatalogRoutes extends RouteBuilder {
     @Inject
     KafkaTransactions transactions;
 
+    @Inject
+    CatalogTopics topics;
+
     @Override
     public void configure() {
         // a failed write goes back to the caller as it is: an error handler here would mark it
@@ -105,7 +108,7 @@ public class CatalogRoutes extends RouteBuilder {
 
     /** Staged records (key, JSON value) of one table as Kafka messages. */
     private void stagedToKafkaRecords(Exchange exchange) {
-        String topic = config.catalog().topicPrefix() + exchange.getMessage().getHeader(Catalog.TABLE, String.class);
+        String topic = topics.of(exchange.getMessage().getHeader(Catalog.TABLE, String.class));
         @SuppressWarnings("unchecked")
         List<Map.Entry<String, String>> records = exchange.getMessage().getBody(List.class);
         List<Message> messages = new ArrayList<>(records.size());
@@ -121,7 +124,7 @@ public class CatalogRoutes extends RouteBuilder {
 
     private void sendInTransaction(Exchange exchange) throws JsonProcessingException {
         RecordBatch batch = exchange.getProperty(BATCH, RecordBatch.class);
-        String topic = config.catalog().topicPrefix() + batch.table();
+        String topic = topics.of(batch.table());
         String connector = runs.runOf(exchange).orElseThrow().connector();
         for (CatalogRecord record : batch.records()) {
             transactions.send(connector, topic, record.key(), json.writeValueAsString(record.json()));
@@ -130,7 +133,7 @@ public class CatalogRoutes extends RouteBuilder {
 
     private void toKafkaRecords(Exchange exchange) throws JsonProcessingException {
         RecordBatch batch = exchange.getProperty(BATCH, RecordBatch.class);
-        String topic = config.catalog().topicPrefix() + batch.table();
+        String topic = topics.of(batch.table());
         List<Message> messages = new ArrayList<>(batch.records().size());
         for (CatalogRecord record : batch.records()) {
             Message message = new DefaultMessage(exchange);

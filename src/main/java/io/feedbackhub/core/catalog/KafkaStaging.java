@@ -65,6 +65,9 @@ class KafkaStaging {
     @Inject
     KafkaTransactions transactions;
 
+    @Inject
+    CatalogTopics topics;
+
     private final Map<Path, Boolean> started = new ConcurrentHashMap<>();
     /**
      * A table's live keys as a run's removal guard read them, for its tombstones: the topic is read
@@ -136,7 +139,7 @@ class KafkaStaging {
      * copy lacks: a compacted topic then holds what the source does, as the file sink's table.
      */
     private void tombstones(Run run, String table, KeyHashes kept) {
-        String topic = config.catalog().topicPrefix() + table;
+        String topic = topics.of(table);
         Set<String> live = liveKeysOfRun.remove(runTable(run, table));
         (live != null ? live : liveKeys(table)).stream().filter(key -> !kept.contains(key))
                 .forEach(key -> transactions.send(run.connector(), topic, key, null));
@@ -153,7 +156,7 @@ class KafkaStaging {
      */
     private Set<String> liveKeys(String table) {
         Set<String> live = new LinkedHashSet<>();
-        KafkaReaders.readAll(KafkaReaders.properties(camel, config.kafka().brokers().orElseThrow()), config.catalog().topicPrefix() + table,
+        KafkaReaders.readAll(KafkaReaders.properties(camel, config.kafka().brokers().orElseThrow()), topics.of(table),
                 Duration.ofMinutes(5), record -> {
                     if (record.value() == null) {
                         live.remove(record.key());
@@ -192,7 +195,7 @@ class KafkaStaging {
         }
         if (transactions.enabled()) {
             // in the run's transaction, committed with its bookmarks once every success step is done
-            String topic = config.catalog().topicPrefix() + table;
+            String topic = topics.of(table);
             records.forEach(record -> transactions.send(connector, topic, record.getKey(), record.getValue()));
             return;
         }
