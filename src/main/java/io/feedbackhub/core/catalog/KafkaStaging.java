@@ -89,10 +89,7 @@ class KafkaStaging {
                     Files.createDirectories(file.getParent());
                     Files.deleteIfExists(file);
                     run.onSuccess(() -> publish(run, file, batch.table(), batch.replace()));
-                    run.onFailure(() -> {
-                        liveKeysOfRun.remove(runTable(run, batch.table()));
-                        drop(file);
-                    });
+                    run.onFailure(() -> drop(file));
                 }
                 DurableFiles.appendWhole(file, lines.toString().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
@@ -171,8 +168,10 @@ class KafkaStaging {
     KeyHashes publishedKeys(Run run, String table) {
         if (transactions.enabled()) {
             Set<String> live = liveKeys(table);
-            // the run's tombstones are for these keys: kept until it publishes or fails
-            liveKeysOfRun.put(runTable(run, table), live);
+            // the run's tombstones are for these keys: kept until it publishes (tombstones take them) or fails
+            String runTable = runTable(run, table);
+            liveKeysOfRun.put(runTable, live);
+            run.onFailure(() -> liveKeysOfRun.remove(runTable));
             KeyHashes keys = new KeyHashes();
             live.forEach(keys::add);
             return keys;
