@@ -89,11 +89,7 @@ public interface HubConfig {
     interface Log {
         /** {@code text} or {@code json} (one JSON object a line, with the MDC: {@code connector}, {@code runId}); see {@link LogFormat}. */
         @WithDefault("text")
-        Format format();
-
-        enum Format {
-            TEXT, JSON
-        }
+        String format();
     }
 
     enum CatalogSink {

@@ -70,6 +70,9 @@ public class HubConfigCheck {
             problems.add("hub.catalog.topic-prefix", "may hold only letters, digits, '.', '_' and '-' (Kafka topic names), not '"
                     + hub.catalog().topicPrefix() + "'");
         }
+        if (!LogFormat.FORMATS.contains(LogFormat.normalised(hub.log().format()))) {
+            problems.add("hub.log.format", "must be text or json, not '" + hub.log().format() + "'");
+        }
         checkManagement(problems);
         checkCluster(problems);
         for (Connector connector : registry.all()) {
