@@ -44,6 +44,7 @@ class ConfigValidationIT {
             "QUARKUS_MANAGEMENT_HOST | 0.0.0.0     | hub.management.token: is required when the management port listens beyond this machine",
             "HUB_CLUSTER_ENABLED  | true           | hub.cluster.enabled: needs hub.catalog.sink=kafka",
             "HUB_CLUSTER_SESSION_TIMEOUT | 1s      | hub.cluster.session-timeout: must be between 6s and 30m",
+            "HUB_LOG_FORMAT       | yaml           | hub.log.format: must be text or json, not 'yaml'",
     })
     void aBadValueStopsTheHubNamingTheProperty(String variable, String value, String expectedLine) throws Exception {
         Map<String, String> env = new HashMap<>();

@@ -25,6 +25,8 @@ public interface HubConfig {
 
     Cluster cluster();
 
+    Log log();
+
     interface Catalog {
         @WithDefault("file")
         CatalogSink sink();
@@ -82,6 +84,12 @@ public interface HubConfig {
          */
         @WithDefault("10s")
         Duration sessionTimeout();
+    }
+
+    interface Log {
+        /** {@code text} or {@code json} (one JSON object a line, with the MDC: {@code connector}, {@code runId}); see {@link LogFormat}. */
+        @WithDefault("text")
+        String format();
     }
 
     enum CatalogSink {

@@ -33,7 +33,7 @@ public class HubConfigCheck {
     static final Set<String> CORE_KEYS = new TreeSet<>(
             List.of("hub.data-dir", "hub.catalog.sink", "hub.catalog.topic-prefix", "hub.kafka.brokers", "hub.kafka.replication-factor",
                     "hub.api.token", "hub.management.token", "hub.management.open", "hub.cluster.enabled", "hub.cluster.name",
-                    "hub.cluster.member-id", "hub.cluster.session-timeout"));
+                    "hub.cluster.member-id", "hub.cluster.session-timeout", "hub.log.format"));
 
     /** As for the command API's token: long enough that guessing it over HTTP is hopeless. */
     static final int MIN_TOKEN_LENGTH = 16;
@@ -69,6 +69,9 @@ public class HubConfigCheck {
         if (!hub.catalog().topicPrefix().matches("[A-Za-z0-9._\\-]{0,200}")) {
             problems.add("hub.catalog.topic-prefix", "may hold only letters, digits, '.', '_' and '-' (Kafka topic names), not '"
                     + hub.catalog().topicPrefix() + "'");
+        }
+        if (!LogFormat.FORMATS.contains(LogFormat.normalised(hub.log().format()))) {
+            problems.add("hub.log.format", "must be text or json, not '" + hub.log().format() + "'");
         }
         checkManagement(problems);
         checkCluster(problems);

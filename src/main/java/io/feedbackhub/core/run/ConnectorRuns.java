@@ -18,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.connector.Connector;
@@ -48,6 +49,12 @@ public class ConnectorRuns {
      * connector that takes options; the others ignore them.
      */
     public static final String OPTIONS = "HubRunOptions";
+    /**
+     * MDC keys of every log line written on a run's thread; Camel carries them to the threads its
+     * routes hand the run's exchange to ({@code camel.main.mdc-logging-keys-pattern}).
+     */
+    public static final String MDC_CONNECTOR = "connector";
+    public static final String MDC_RUN_ID = "runId";
 
     private static final Logger LOG = Logger.getLogger(ConnectorRuns.class);
 
@@ -187,14 +194,19 @@ public class ConnectorRuns {
     }
 
     private void execute(Run run, Connector connector, Map<String, String> options) {
+        try {
+            tagLog(run);
+            executeLogged(run, connector, options);
+        } finally {
+            MDC.remove(MDC_CONNECTOR);
+            MDC.remove(MDC_RUN_ID);
+        }
+    }
+
+    private void executeLogged(Run run, Connector connector, Map<String, String> options) {
         Exception failure;
         try {
-            Exchange exchange = new DefaultExchange(camel);
-            exchange.setProperty(RUN_ID, run.id());
-            exchange.setProperty(RUN_MODE, run.mode().label());
-            exchange.setProperty(CONNECTOR, run.connector());
-            exchange.setProperty(OPTIONS, options);
-            failure = producer().send(connector.runEndpoint(), exchange).getException();
+            failure = send(run, connector, options);
             if (failure == null && (camel.isStopping() || camel.isStopped())) {
                 // a graceful stop can end a route's loops early without an error: never take that for a complete run
                 failure = new IllegalStateException(RunLog.INTERRUPTED);
@@ -208,6 +220,25 @@ public class ConnectorRuns {
             failure = e;
         }
         finish(run, failure);
+    }
+
+    private Exception send(Run run, Connector connector, Map<String, String> options) {
+        try {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.setProperty(RUN_ID, run.id());
+            exchange.setProperty(RUN_MODE, run.mode().label());
+            exchange.setProperty(CONNECTOR, run.connector());
+            exchange.setProperty(OPTIONS, options);
+            return producer().send(connector.runEndpoint(), exchange).getException();
+        } finally {
+            // Camel's MDC unit of work removes the keys it propagates once the exchange is done
+            tagLog(run);
+        }
+    }
+
+    private static void tagLog(Run run) {
+        MDC.put(MDC_CONNECTOR, run.connector());
+        MDC.put(MDC_RUN_ID, run.id());
     }
 
     private void finish(Run run, Exception failure) {
