@@ -86,6 +86,23 @@ class ManagementSecurityTest {
     }
 
     @Test
+    void runsBookmarksAndPauseNeedTheToken() throws Exception {
+        for (String path : List.of("/hub/connectors/demo/runs", "/hub/runs/any", "/hub/connectors/demo/state")) {
+            Management.anonymous().get(path).then().statusCode(401);
+        }
+        Management.request().body("\"4\"").put("/hub/connectors/demo/state/items/page").then().statusCode(200);
+        Management.anonymous().body("\"9\"").put("/hub/connectors/demo/state/items/page").then().statusCode(401);
+        Management.anonymous().delete("/hub/connectors/demo/state/items/page").then().statusCode(401);
+        Management.anonymous().delete("/hub/connectors/demo/state/items").then().statusCode(401);
+        assertThat(post("/hub/connectors/demo/pause", null, null, "").statusCode()).isEqualTo(401);
+        assertThat(post("/hub/connectors/demo/resume", null, null, "").statusCode()).isEqualTo(401);
+        // a cross-site form cannot set one either
+        Management.request().contentType("text/plain").body("\"9\"").put("/hub/connectors/demo/state/items/page").then().statusCode(415);
+        Management.request().get("/hub/connectors/demo/state").then().statusCode(200).body("streams.items.page", equalTo("4"));
+        Management.request().get("/hub/connectors/demo").then().body("paused", equalTo(false));
+    }
+
+    @Test
     void jolokiaStopsRemovesAndWritesNothing() {
         for (String mbean : List.of(DEMO_RUN, CONTEXT)) {
             for (String operation : List.of("stop()", "suspend()", "remove()", "restart()")) {

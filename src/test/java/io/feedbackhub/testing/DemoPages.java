@@ -40,6 +40,20 @@ public final class DemoPages {
         }
     }
 
+    /** dead-N.json: records of page n that the demo connector sends to demo_dead_letters. */
+    public void writeDeadLetters(int page, String... ids) {
+        StringBuilder json = new StringBuilder("[");
+        for (String id : ids) {
+            json.append(json.length() > 1 ? "," : "").append("{\"id\":\"").append(id).append("\",\"reason\":\"no e-mail\"}");
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("dead-" + page + ".json"), json.append(']').toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void clear() {
         TestFiles.deleteTree(dir);
     }

@@ -130,6 +130,11 @@ class WootricRemovalGuardTest {
                 .contains("wootric_end_users: 60 rows would become 0 (100 % removed), more than hub.wootric.max-removal-percent=50")
                 .contains("wootric_responses: 40 rows would become 0 (100 % removed)")
                 .contains("POST /hub/connectors/wootric/run?mode=full&confirm-removals=true");
+        // the run's own page names the guard's reason, apart from the error
+        Management.request().get("/hub/runs/" + held.get("id")).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("FAILED"))
+                .body("held", org.hamcrest.Matchers.containsString("wootric_end_users: 60 rows would become 0 (100 % removed)"))
+                .body("held", org.hamcrest.Matchers.containsString(FakeWootricServer.DECLINES_TABLE + ": 12 rows would become 0"));
         Map<String, byte[]> after = tables();
         TABLES.forEach(table -> assertThat(after.get(table)).as(table).isEqualTo(before.get(table)));
         assertThat(WootricCatalog.current(data, "wootric_end_users")).hasSize(60);

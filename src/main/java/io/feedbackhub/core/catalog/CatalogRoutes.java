@@ -146,7 +146,7 @@ public class CatalogRoutes extends RouteBuilder {
     }
 
     private void countRecords(Exchange exchange) {
-        int written = exchange.getProperty(BATCH, RecordBatch.class).records().size();
-        runs.runOf(exchange).ifPresent(run -> run.countRecords(written));
+        RecordBatch batch = exchange.getProperty(BATCH, RecordBatch.class);
+        runs.runOf(exchange).ifPresent(run -> run.countRecords(batch.table(), batch.records().size()));
     }
 }

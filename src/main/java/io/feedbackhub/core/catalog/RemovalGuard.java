@@ -91,6 +91,7 @@ public class RemovalGuard {
             watch.run.note("removals confirmed with " + CONFIRM_OPTION + "=true: " + over);
             return;
         }
+        watch.run.hold(over.toString());
         throw new IllegalStateException(HELD + over + ". If these removals are meant: POST /hub/connectors/" + watch.run.connector()
                 + "/run?mode=" + watch.run.mode().label() + "&" + CONFIRM_OPTION + "=true");
     }

@@ -1,12 +1,15 @@
 package io.feedbackhub.core.run;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +27,7 @@ import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.connector.Connector;
 import io.feedbackhub.core.connector.ConnectorRegistry;
 import io.feedbackhub.core.kafka.KafkaTransactions;
+import io.feedbackhub.core.state.SyncState;
 
 /**
  * Starts connector runs and sees them through: one run per connector at a time, the run's
@@ -73,7 +77,12 @@ public class ConnectorRuns {
     @Inject
     KafkaTransactions transactions;
 
+    @Inject
+    SyncState state;
+
     private final Map<String, Run> running = new ConcurrentHashMap<>();
+    /** Per connector: a run is claimed, or its bookmarks changed by hand, under it (see {@link #whileIdle}). */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Connectors whose scheduled full run waits for the run in progress. */
     private final java.util.Set<String> queuedFull = ConcurrentHashMap.newKeySet();
     private volatile ProducerTemplate producer;
@@ -111,6 +120,10 @@ public class ConnectorRuns {
             Run run = start(connectorName, modeText, "schedule");
             LOG.debugf("scheduled run %s of %s started", run.id(), connectorName);
         } catch (RunRejected rejected) {
+            if (rejected.reason() == RunRejected.Reason.PAUSED) {
+                LOG.infof("skipping the scheduled %s run of %s: it is paused", modeText, connectorName);
+                return;
+            }
             if (rejected.reason() != RunRejected.Reason.ALREADY_RUNNING) {
                 throw rejected;
             }
@@ -136,6 +149,48 @@ public class ConnectorRuns {
 
     public boolean isRunning(String connector) {
         return running.containsKey(connector);
+    }
+
+    /**
+     * Pauses or resumes a connector: while paused its scheduled runs are skipped and manual ones
+     * refused; a run in progress goes on. Kept in the sync state, so it holds across a restart and,
+     * in a cluster, on every member.
+     */
+    public void pause(String connector, boolean paused) {
+        state.setPaused(connector, paused);
+    }
+
+    public boolean paused(String connector) {
+        return state.paused(connector);
+    }
+
+    /**
+     * Makes a change (of a bookmark) that must not happen during a run of the connector: refused
+     * while one runs, and no run starts until the change is done. In a cluster, only on the
+     * connector's leader, as its runs are.
+     */
+    public <T> T whileIdle(String connector, Supplier<T> change) {
+        synchronized (lock(connector)) {
+            Run current = running.get(connector);
+            if (current != null) {
+                throw new RunRejected(RunRejected.Reason.ALREADY_RUNNING, connector + " is running (run " + current.id()
+                        + "): its state can change only between runs");
+            }
+            checkLeader(connector);
+            return change.get();
+        }
+    }
+
+    private Object lock(String connector) {
+        return locks.computeIfAbsent(connector, c -> new Object());
+    }
+
+    private void checkLeader(String connector) {
+        if (!cluster.leads(connector)) {
+            throw new RunRejected(RunRejected.Reason.NOT_LEADER, connector + " runs on its leader, "
+                    + cluster.leaderOf(connector).map(leader -> "member " + leader).orElse("which is being elected")
+                    + "; ask that member (GET /hub/cluster)");
+        }
     }
 
     /** The run an exchange belongs to, if it is part of one. */
@@ -178,13 +233,16 @@ public class ConnectorRuns {
         if (!connector.runnable()) {
             throw new RunRejected(RunRejected.Reason.NOT_RUNNABLE, connector.name() + " runs on events, not on demand");
         }
-        if (!cluster.leads(connector.name())) {
-            throw new RunRejected(RunRejected.Reason.NOT_LEADER, connector.name() + " runs on its leader, "
-                    + cluster.leaderOf(connector.name()).map(leader -> "member " + leader).orElse("which is being elected")
-                    + "; ask that member (GET /hub/cluster)");
+        checkLeader(connector.name());
+        if (paused(connector.name())) {
+            throw new RunRejected(RunRejected.Reason.PAUSED, connector.name() + " is paused: POST /hub/connectors/"
+                    + connector.name() + "/resume to run it again");
         }
         Run run = new Run(UUID.randomUUID().toString(), connector.name(), mode, trigger, Instant.now(), cluster.self().orElse(null));
-        Run existing = running.putIfAbsent(connector.name(), run);
+        Run existing;
+        synchronized (lock(connector.name())) {
+            existing = running.putIfAbsent(connector.name(), run);
+        }
         if (existing != null) {
             throw new RunRejected(RunRejected.Reason.ALREADY_RUNNING,
                     connector.name() + " is already running (run " + existing.id() + ")");
@@ -253,9 +311,9 @@ public class ConnectorRuns {
                     LOG.warnf("clean-up after the failed run %s: %s", run.id(), e.getMessage());
                 }
             }
-            run.finish(Run.Status.FAILED, describe(failure), Instant.now());
+            run.finish(Run.Status.FAILED, describe(failure), causes(failure), Instant.now());
         } else {
-            run.finish(Run.Status.SUCCEEDED, null, Instant.now());
+            run.finish(Run.Status.SUCCEEDED, null, List.of(), Instant.now());
         }
         log.finished(run);
         running.remove(run.connector(), run);
@@ -269,6 +327,15 @@ public class ConnectorRuns {
     private static String describe(Throwable failure) {
         String message = failure.getMessage();
         return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    /** The causes below a failure, outermost first, as {@code Type: message}; at most five. */
+    private static List<String> causes(Throwable failure) {
+        List<String> causes = new ArrayList<>();
+        for (Throwable cause = failure.getCause(); cause != null && cause != failure && causes.size() < 5; cause = cause.getCause()) {
+            causes.add(cause.getClass().getSimpleName() + ": " + describe(cause));
+        }
+        return causes;
     }
 
     private ProducerTemplate producer() {

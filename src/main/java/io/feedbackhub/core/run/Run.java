@@ -3,6 +3,9 @@ package io.feedbackhub.core.run;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One scheduled or manual run of a connector, as the run log and the management API show it. */
@@ -29,6 +32,15 @@ public final class Run {
     private volatile Instant finishedAt;
     private volatile Status status = Status.RUNNING;
     private volatile String error;
+    /** Records written by table (dead-letter tables included). */
+    private final Map<String, AtomicLong> tables = new ConcurrentHashMap<>();
+    /** The causes below the error, outermost first, as {@code Type: message}. */
+    private volatile List<String> causes = List.of();
+    /** Why the run was held (the mass-removal guard), if it was. */
+    private volatile String held;
+
+    /** Tables whose records are dead letters: what could not be taken, with the cause. */
+    public static final String DEAD_LETTER_SUFFIX = "_dead_letters";
 
     Run(String id, String connector, RunMode mode, String trigger, Instant startedAt, String member) {
         this.id = id;
@@ -93,8 +105,9 @@ public final class Run {
         return List.copyOf(onFailure);
     }
 
-    void finish(Status outcome, String failure, Instant at) {
+    void finish(Status outcome, String failure, List<String> failureCauses, Instant at) {
         this.error = failure;
+        this.causes = List.copyOf(failureCauses);
         this.finishedAt = at;
         this.status = outcome;
     }
@@ -111,8 +124,44 @@ public final class Run {
         return List.copyOf(notes);
     }
 
-    public void countRecords(long n) {
+    /** Records written to a table; those of a {@code *_dead_letters} table are the run's dead letters. */
+    public void countRecords(String table, long n) {
         records.addAndGet(n);
+        tables.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(n);
+    }
+
+    /** Records written by table, in table order. */
+    public Map<String, Long> tables() {
+        Map<String, Long> copy = new TreeMap<>();
+        tables.forEach((table, n) -> copy.put(table, n.get()));
+        return copy;
+    }
+
+    /** The run's dead letters by table. */
+    public Map<String, Long> deadLetters() {
+        Map<String, Long> dead = tables();
+        dead.keySet().removeIf(table -> !table.endsWith(DEAD_LETTER_SUFFIX));
+        return dead;
+    }
+
+    /** The run is held (it fails with nothing applied) for this reason: the mass-removal guard. */
+    public void hold(String reason) {
+        held = reason;
+    }
+
+    public String held() {
+        return held;
+    }
+
+    public List<String> causes() {
+        return causes;
+    }
+
+    /** What a run log record adds to {@link #restored}: records by table, causes, held reason. */
+    void restoreDetails(Map<String, Long> byTable, List<String> errorCauses, String heldReason) {
+        byTable.forEach((table, n) -> tables.put(table, new AtomicLong(n)));
+        causes = List.copyOf(errorCauses);
+        held = heldReason;
     }
 
     public void countRequests(long n) {

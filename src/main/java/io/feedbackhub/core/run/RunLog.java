@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,8 +191,55 @@ public class RunLog {
     }
 
     private static Run interrupted(Run run, String error) {
-        return Run.restored(run.id(), run.connector(), run.mode(), run.trigger(), run.startedAt(), run.member(), run.finishedAt(),
+        Run interrupted = Run.restored(run.id(), run.connector(), run.mode(), run.trigger(), run.startedAt(), run.member(), run.finishedAt(),
                 Run.Status.FAILED, run.records(), run.requests(), error, run.notes());
+        interrupted.restoreDetails(run.tables(), run.causes(), run.held());
+        return interrupted;
+    }
+
+    /**
+     * The connector's runs, newest first, at most {@code limit}: this member's, from its run log
+     * file (the last {@link #KEEP_LINES} records at least), and in a cluster also the connector's
+     * last run on the shared log when another member ran it.
+     */
+    public List<Run> history(String connector, int limit) {
+        List<Run> runs = new ArrayList<>(mine().values());
+        runs.removeIf(run -> !run.connector().equals(connector));
+        last(connector).ifPresent(shared -> {
+            runs.removeIf(run -> run.id().equals(shared.id()));
+            runs.add(shared);
+        });
+        runs.sort(Comparator.comparing(Run::startedAt).reversed());
+        return runs.subList(0, Math.min(limit, runs.size()));
+    }
+
+    /** A run by its id: of this member's run log, or in a cluster the last run of a connector on the shared log. */
+    public Optional<Run> find(String id, List<String> connectors) {
+        Run mine = mine().get(id);
+        if (mine != null) {
+            return Optional.of(mine);
+        }
+        return connectors.stream().map(this::last).flatMap(Optional::stream).filter(run -> run.id().equals(id)).findFirst();
+    }
+
+    /** This member's runs by id, from its run log file: a run's last record, RUNNING only while it goes on here. */
+    private Map<String, Run> mine() {
+        List<String> all;
+        synchronized (this) {
+            try {
+                all = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the run log " + file, e);
+            }
+        }
+        Map<String, Run> runs = new LinkedHashMap<>();
+        for (String line : all) {
+            parse(line).ifPresent(run -> runs.put(run.id(), run));
+        }
+        runs.replaceAll((id, run) -> run.status() == Run.Status.RUNNING && !inProgress.contains(id) ? interrupted(run, INTERRUPTED) : run);
+        // a run in progress shows its counts so far
+        last.values().stream().filter(run -> runs.containsKey(run.id()) && inProgress.contains(run.id())).forEach(run -> runs.put(run.id(), run));
+        return runs;
     }
 
     void started(Run run) {
@@ -240,6 +289,10 @@ public class RunLog {
         view.put("records", run.records());
         view.put("requests", run.requests());
         view.put("error", run.error() == null ? null : secrets.mask(run.error()));
+        view.put("causes", run.causes().stream().map(secrets::mask).toList());
+        view.put("held", run.held() == null ? null : secrets.mask(run.held()));
+        view.put("tables", run.tables());
+        view.put("deadLetters", run.deadLetters());
         view.put("notes", run.notes().stream().map(secrets::mask).toList());
         if (run.member() != null) {
             view.put("member", run.member());
@@ -314,11 +367,20 @@ public class RunLog {
             String error = n.path("error").isTextual() ? n.path("error").asText() : null;
             List<String> notes = new java.util.ArrayList<>();
             n.path("notes").forEach(note -> notes.add(note.asText()));
+            List<String> causes = new ArrayList<>();
+            n.path("causes").forEach(cause -> causes.add(cause.asText()));
+            Map<String, Long> tables = new LinkedHashMap<>();
+            n.path("tables").fields().forEachRemaining(table -> tables.put(table.getKey(), table.getValue().asLong()));
+            String held = n.path("held").isTextual() ? n.path("held").asText() : null;
             return Optional.of(Run.restored(n.path("id").asText(), n.path("connector").asText(),
                     RunMode.parse(n.path("mode").asText()).orElse(RunMode.INCREMENTAL), n.path("trigger").asText(),
                     Instant.parse(n.path("startedAt").asText()), n.path("member").isTextual() ? n.path("member").asText() : null,
                     finished, status,
-                    n.path("records").asLong(), n.path("requests").asLong(), error, notes));
+                    n.path("records").asLong(), n.path("requests").asLong(), error, notes))
+                    .map(run -> {
+                        run.restoreDetails(tables, causes, held);
+                        return run;
+                    });
         } catch (IOException | RuntimeException e) {
             // a torn last line after a kill -9 is expected; skip it rather than refuse to start
             LOG.debugf("skipping an unreadable run log record: %s", e.getMessage());

@@ -4,7 +4,7 @@ package io.feedbackhub.core.run;
 public class RunRejected extends RuntimeException {
 
     public enum Reason {
-        UNKNOWN_CONNECTOR, BAD_MODE, DISABLED, NOT_RUNNABLE, ALREADY_RUNNING, NOT_LEADER
+        UNKNOWN_CONNECTOR, BAD_MODE, DISABLED, NOT_RUNNABLE, ALREADY_RUNNING, NOT_LEADER, PAUSED
     }
 
     private final Reason reason;

@@ -27,7 +27,7 @@ import io.feedbackhub.core.files.DurableFiles;
  * <p>{@code setState(key, null)} removes the entry. A store built with a {@code keep} test drops
  * the values it refuses (expired ones) when it loads and whenever it writes.
  */
-public class AtomicFileStateRepository extends ServiceSupport implements StateRepository<String, String> {
+public class AtomicFileStateRepository extends ServiceSupport implements StateRepository<String, String>, StateEntries {
 
     private final Path file;
     private final Predicate<String> keep;
@@ -62,6 +62,11 @@ public class AtomicFileStateRepository extends ServiceSupport implements StateRe
     @Override
     public String getState(String key) {
         return state.get(key);
+    }
+
+    @Override
+    public Map<String, String> entries() {
+        return Map.copyOf(state);
     }
 
     @Override

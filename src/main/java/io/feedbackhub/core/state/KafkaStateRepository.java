@@ -40,7 +40,7 @@ import io.feedbackhub.core.kafka.KafkaReaders;
  * settings (TLS, SASL), so they reach the cluster as the routes do. Nothing connects before the
  * first read or write.
  */
-public class KafkaStateRepository extends ServiceSupport implements StateRepository<String, String> {
+public class KafkaStateRepository extends ServiceSupport implements StateRepository<String, String>, StateEntries {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -87,6 +87,14 @@ public class KafkaStateRepository extends ServiceSupport implements StateReposit
         open();
         catchUp();
         return state.get(key);
+    }
+
+    /** Every entry, read up to the topic's end. */
+    @Override
+    public synchronized Map<String, String> entries() {
+        open();
+        catchUp();
+        return Map.copyOf(state);
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.feedbackhub.core.state;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -36,6 +39,13 @@ import io.feedbackhub.core.run.Run;
 @ApplicationScoped
 @Named("syncState")
 public class SyncState {
+
+    /** A stream's name has no dot, so a stored key reads back as connector, stream and bookmark. */
+    private static final Pattern STREAM = Pattern.compile("[A-Za-z0-9_\\-]+");
+    private static final Pattern BOOKMARK = Pattern.compile("[A-Za-z0-9_.\\-]+");
+    static final int MAX_VALUE = 4096;
+    /** Not a bookmark's key (':' is in none), so no bookmark can be taken for it. */
+    private static final String PAUSED = ":paused";
 
     @Inject
     HubConfig config;
@@ -133,6 +143,78 @@ public class SyncState {
         } else {
             store().setState(key(connector, stream, name), value);
         }
+    }
+
+    /** Every bookmark of a connector: stream, then bookmark name, then value (sorted). */
+    public Map<String, Map<String, String>> bookmarks(String connector) {
+        Map<String, Map<String, String>> streams = new TreeMap<>();
+        String prefix = connector + ".";
+        ((StateEntries) store()).entries().forEach((key, value) -> {
+            int dot = key.indexOf('.', prefix.length());
+            if (key.startsWith(prefix) && dot > prefix.length() && dot < key.length() - 1) {
+                streams.computeIfAbsent(key.substring(prefix.length(), dot), s -> new TreeMap<>()).put(key.substring(dot + 1), value);
+            }
+        });
+        return streams;
+    }
+
+    /**
+     * Sets a bookmark by hand (the management API), at once and outside any run: the caller makes
+     * sure none of the connector runs ({@link ConnectorRuns#whileIdle}).
+     */
+    public void set(String connector, String stream, String name, String value) {
+        checkNames(stream, name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("a bookmark value is not empty (DELETE resets a bookmark)");
+        }
+        if (value.length() > MAX_VALUE) {
+            throw new IllegalArgumentException("a bookmark value is at most " + MAX_VALUE + " characters, not " + value.length());
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("a bookmark value is one line of text, without line breaks or other control characters");
+        }
+        store().setState(key(connector, stream, name), value);
+    }
+
+    /** Removes a bookmark by hand, as {@link #set}; whether there was one. */
+    public boolean reset(String connector, String stream, String name) {
+        checkNames(stream, name);
+        String key = key(connector, stream, name);
+        if (store().getState(key) == null) {
+            return false;
+        }
+        store().setState(key, null);
+        return true;
+    }
+
+    /** Removes every bookmark of a stream by hand, as {@link #set}; the names removed. */
+    public Set<String> resetStream(String connector, String stream) {
+        checkNames(stream, "x");
+        Set<String> names = bookmarks(connector).getOrDefault(stream, Map.of()).keySet();
+        names.forEach(name -> store().setState(key(connector, stream, name), null));
+        return names;
+    }
+
+    private static void checkNames(String stream, String name) {
+        if (stream == null || !STREAM.matcher(stream).matches()) {
+            throw new IllegalArgumentException("a stream name is letters, digits, '_' and '-': " + quoted(stream));
+        }
+        if (name == null || !BOOKMARK.matcher(name).matches()) {
+            throw new IllegalArgumentException("a bookmark name is letters, digits, '_', '-' and '.': " + quoted(name));
+        }
+    }
+
+    private static String quoted(String text) {
+        return text == null ? "none" : "'" + (text.length() > 60 ? text.substring(0, 60) + "..." : text) + "'";
+    }
+
+    /** Whether the connector is paused ({@link ConnectorRuns#pause}). */
+    public boolean paused(String connector) {
+        return "true".equals(store().getState(connector + PAUSED));
+    }
+
+    public void setPaused(String connector, boolean paused) {
+        store().setState(connector + PAUSED, paused ? "true" : null);
     }
 
     StateRepository<String, String> store() {
