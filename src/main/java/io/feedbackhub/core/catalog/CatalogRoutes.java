@@ -14,10 +14,12 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.kafka.KafkaTransactions;
+import io.feedbackhub.core.metrics.DeadLetterMetrics;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /** The catalog endpoint ({@link Catalog#ENDPOINT}), backed by files or Kafka as {@code hub.catalog.sink} says. */
@@ -52,6 +54,9 @@ public class CatalogRoutes extends RouteBuilder {
 
     @Inject
     KafkaTransactions transactions;
+
+    @Inject
+    DeadLetterMetrics deadLetters;
 
     @Override
     public void configure() {
@@ -143,7 +148,9 @@ public class CatalogRoutes extends RouteBuilder {
     }
 
     private void countRecords(Exchange exchange) {
-        int written = exchange.getProperty(BATCH, RecordBatch.class).records().size();
+        RecordBatch batch = exchange.getProperty(BATCH, RecordBatch.class);
+        int written = batch.records().size();
         runs.runOf(exchange).ifPresent(run -> run.countRecords(written));
+        deadLetters.written(batch.table(), () -> batch.records().stream().map(record -> (JsonNode) record.json()).iterator());
     }
 }

@@ -26,6 +26,8 @@ public final class Run {
     private final List<Runnable> onFailure = new ArrayList<>();
     private final java.util.Set<String> replacing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The streams whose bookmarks the run committed (for their last-success metric). */
+    private final java.util.Set<String> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Instant finishedAt;
     private volatile Status status = Status.RUNNING;
     private volatile String error;
@@ -109,6 +111,15 @@ public final class Run {
 
     public List<String> notes() {
         return List.copyOf(notes);
+    }
+
+    /** The run committed a bookmark of this stream. */
+    public void advanced(String stream) {
+        streams.add(stream);
+    }
+
+    public java.util.Set<String> streams() {
+        return java.util.Set.copyOf(streams);
     }
 
     public void countRecords(long n) {
