@@ -85,7 +85,11 @@ public class QualtricsResponses {
         JsonNode event = exchange.getProperty(EVENT, JsonNode.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         ObjectNode record = json.createObjectNode().put("id", event.path("ResponseID").asText()).put("kind", "response")
-                .put("surveyId", event.path("SurveyID").asText()).put("cause", cause == null ? null : cause.getMessage());
+                .put("surveyId", event.path("SurveyID").asText())
+                // a code for the dead-letter metric (the cause's text may name a respondent)
+                .put("reason", cause instanceof ResponseNotReady ? "response_not_ready"
+                        : cause instanceof QualtricsException failure ? "qualtrics_" + failure.status() : "other")
+                .put("cause", cause == null ? null : cause.getMessage());
         record.set("event", event);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Catalog.TABLE, DEAD_LETTERS);

@@ -33,6 +33,7 @@ import org.jboss.logging.Logger;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.files.DurableFiles;
+import io.feedbackhub.core.metrics.JournalBacklog;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -96,6 +97,8 @@ public class SegmentFileJournal {
     private volatile long countedAt = System.nanoTime();
     private volatile long countTook;
     private final AtomicBoolean counting = new AtomicBoolean();
+    /** The entries of each visible journal file, counted once (for {@link #backlog}). */
+    private final java.util.Map<Path, Long> linesOf = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Pending(byte[] entry, CompletableFuture<Void> written) {
     }
@@ -181,6 +184,67 @@ public class SegmentFileJournal {
                 }
             }).sum();
         }
+    }
+
+    /**
+     * The entries not yet delivered (in the files delivery has not moved to {@code done/}, the one
+     * being written included) and when the oldest arrived: a file's name starts with the time it
+     * was opened, for its first entry. A visible file never changes, so its lines are counted once.
+     */
+    JournalBacklog backlog() {
+        if (!Files.isDirectory(dir)) {
+            return JournalBacklog.EMPTY;
+        }
+        long entries = 0;
+        java.time.Instant oldest = null;
+        java.util.Set<Path> listed = new java.util.HashSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".jsonl")) {
+                    continue;
+                }
+                long lines;
+                try {
+                    boolean hidden = name.startsWith(HIDDEN_PREFIX);
+                    lines = hidden ? lines(file) : linesOf.computeIfAbsent(file, SegmentFileJournal::linesUnchecked);
+                    listed.add(file);
+                    if (lines > 0) {
+                        java.time.Instant opened = LocalDateTime.parse(name.substring(hidden ? HIDDEN_PREFIX.length() : 0)
+                                .substring(0, 18), STAMP).toInstant(ZoneOffset.UTC);
+                        oldest = oldest == null || opened.isBefore(oldest) ? opened : oldest;
+                    }
+                } catch (java.io.UncheckedIOException | IOException gone) {
+                    continue; // delivered and moved while counting
+                }
+                entries += lines;
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        linesOf.keySet().retainAll(listed);
+        return new JournalBacklog(entries, oldest);
+    }
+
+    private static long linesUnchecked(Path file) {
+        try {
+            return lines(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long lines(Path file) throws IOException {
+        long lines = 0;
+        try (var in = Files.newInputStream(file)) {
+            byte[] block = new byte[65536];
+            for (int n; (n = in.read(block)) > 0;) {
+                for (int i = 0; i < n; i++) {
+                    lines += block[i] == '\n' ? 1 : 0;
+                }
+            }
+        }
+        return lines;
     }
 
     /**

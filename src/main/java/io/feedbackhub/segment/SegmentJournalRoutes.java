@@ -17,6 +17,7 @@ import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.kafka.HubTopics;
 import io.feedbackhub.core.kafka.KafkaReaders;
 import io.feedbackhub.core.kafka.KafkaJournal;
+import io.feedbackhub.core.metrics.JournalMetrics;
 
 /**
  * The relay's journal: {@code direct:segment-journal} writes an accepted request durably before
@@ -47,6 +48,9 @@ public class SegmentJournalRoutes extends RouteBuilder {
     SegmentConfig config;
 
     @Inject
+    JournalMetrics metrics;
+
+    @Inject
     @Named(SegmentRetries.POLICY)
     RedeliveryPolicy retries;
 
@@ -66,10 +70,16 @@ public class SegmentJournalRoutes extends RouteBuilder {
                             + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer");
             // one entry a poll: its delivery (up to a batch of messages, paced by Wootric's rate
             // limit, with the Wootric client's own retries) must end within max.poll.interval.ms
+            if (config.enabled()) {
+                metrics.kafka("segment", config.journalTopic(), config.journalGroup());
+            }
             KafkaJournal.read(this, KafkaJournal.reader(config.journalTopic(), config.journalGroup(), config.journalMaxPollInterval(), hub)
                     + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer",
                     "segment-journal-read", "segment", retries, DELIVER);
         } else {
+            if (config.enabled()) {
+                metrics.file("segment", journal::backlog);
+            }
             // asynchronous: intake sends from the event loop, and the exchange completes on the
             // writer's thread once its group is on disk
             from(WRITE).routeId("segment-journal").routeGroup("segment")

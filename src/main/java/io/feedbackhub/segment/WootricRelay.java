@@ -84,7 +84,10 @@ public class WootricRelay {
         } catch (RuntimeException never) {
             // an answer no retry can change, or a message the relay cannot map: one bad message
             // must not hold up the ones behind it
-            exchange.setProperty(UNDELIVERABLE, never.getMessage());
+            // the reason starts with a code (the dead-letter metric's tag)
+            exchange.setProperty(UNDELIVERABLE, never instanceof Undeliverable ? never.getMessage()
+                    : (never instanceof WootricException.Rejected refused ? "wootric_" + refused.status() : "unmappable") + ": "
+                            + never.getMessage());
         }
     }
 

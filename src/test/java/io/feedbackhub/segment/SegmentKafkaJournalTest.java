@@ -52,6 +52,35 @@ class SegmentKafkaJournalTest {
         assertThat(config.dataDir().resolve("journal")).doesNotExist();
     }
 
+    /** hub_journal_entries{journal="segment"} on Kafka: the delivery group's lag, as the broker has it. */
+    static double journalEntries() {
+        return io.feedbackhub.testing.Management.request().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith("hub_journal_entries{") && line.contains("journal=\"segment\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void theJournalDepthIsTheDeliveryGroupsLag() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> journalEntries() == 0);
+        FakeWootricServer.fake.failWhen = request -> true;
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        try {
+            for (int i = 0; i < 3; i++) {
+                given().baseUri("http://127.0.0.1").port(port).contentType("application/json").auth().preemptive()
+                        .basic(SegmentEnabled.WRITE_KEY, "")
+                        .body("{\"userId\":\"lag-" + run + "-" + i + "\",\"traits\":{\"email\":\"lag" + i + "@example.com\"}}")
+                        .post("/v1/identify").then().statusCode(200);
+            }
+            // three records journalled, none delivered while Wootric fails
+            await().atMost(Duration.ofSeconds(20)).until(() -> journalEntries() == 3);
+        } finally {
+            FakeWootricServer.fake.failWhen = request -> false;
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> journalEntries() == 0);
+        assertThat(FakeWootricServer.fake.endUserByExternalId("lag-" + run + "-2")).isNotNull();
+    }
+
     @Test
     void aBatchOfSeveralUsersIsJournaledAsOneRecordPerUserInOrderAndDelivered() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);

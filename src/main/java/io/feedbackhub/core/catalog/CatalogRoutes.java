@@ -14,10 +14,12 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.kafka.KafkaTransactions;
+import io.feedbackhub.core.metrics.DeadLetterMetrics;
 import io.feedbackhub.core.run.ConnectorRuns;
 
 /** The catalog endpoint ({@link Catalog#ENDPOINT}), backed by files or Kafka as {@code hub.catalog.sink} says. */
@@ -54,7 +56,10 @@ public class CatalogRoutes extends RouteBuilder {
     KafkaTransactions transactions;
 
     @Inject
-    CatalogTopics topics;
+CatalogTopics topics;
+
+    @Inject
+    DeadLetterMetrics deadLetters;
 
     @Override
     public void configure() {
@@ -148,5 +153,6 @@ public class CatalogRoutes extends RouteBuilder {
     private void countRecords(Exchange exchange) {
         RecordBatch batch = exchange.getProperty(BATCH, RecordBatch.class);
         runs.runOf(exchange).ifPresent(run -> run.countRecords(batch.table(), batch.records().size()));
+        deadLetters.written(batch.table(), () -> batch.records().stream().map(record -> (JsonNode) record.json()).iterator());
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +30,8 @@ public final class Run {
     private final List<Runnable> onFailure = new ArrayList<>();
     private final java.util.Set<String> replacing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The streams whose bookmarks the run committed (for their last-success metric). */
+    private final Set<String> streams = ConcurrentHashMap.newKeySet();
     private volatile Instant finishedAt;
     private volatile Status status = Status.RUNNING;
     private volatile String error;
@@ -122,6 +125,15 @@ public final class Run {
 
     public List<String> notes() {
         return List.copyOf(notes);
+    }
+
+    /** The run committed a bookmark of this stream. */
+    public void advanced(String stream) {
+        streams.add(stream);
+    }
+
+    public Set<String> streams() {
+        return Set.copyOf(streams);
     }
 
     /** Records written to a table; those of a {@code *_dead_letters} table are the run's dead letters. */

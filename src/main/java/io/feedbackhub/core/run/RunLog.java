@@ -36,6 +36,7 @@ import io.feedbackhub.core.cluster.HubCluster;
 import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.config.SecretMasker;
 import io.feedbackhub.core.files.DurableFiles;
+import io.feedbackhub.core.metrics.RunMetrics;
 import io.feedbackhub.core.state.KafkaStateRepository;
 import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
@@ -80,6 +81,9 @@ public class RunLog {
     @Inject
     SecretMasker secrets;
 
+    @Inject
+    RunMetrics runMetrics;
+
     /** This member's last run of each connector. */
     private final Map<String, Run> last = new ConcurrentHashMap<>();
     /** The ids of the runs in progress on this member. */
@@ -103,7 +107,12 @@ public class RunLog {
                 for (String line : all) {
                     // none of them is in progress: this member starts
                     parse(line).map(run -> run.status() == Run.Status.RUNNING ? interrupted(run, INTERRUPTED) : run)
-                            .ifPresent(run -> last.put(run.connector(), run));
+                            .ifPresent(run -> {
+                                last.put(run.connector(), run);
+                                if (run.status() == Run.Status.SUCCEEDED && run.finishedAt() != null) {
+                                    runMetrics.succeeded(run.connector(), run.finishedAt());
+                                }
+                            });
                 }
                 lines = all.size();
                 compactIfLong(all);
@@ -261,6 +270,8 @@ public class RunLog {
                 .tag("connector", connector).register(metrics).increment(run.records());
         Counter.builder("hub.connector.requests").description("Requests made to outside systems by connector runs")
                 .tag("connector", connector).register(metrics).increment(run.requests());
+        runMetrics.finished(connector, run.mode().label(), run.status().name(), run.startedAt(), run.finishedAt(), run.streams(),
+                run.status() == Run.Status.SUCCEEDED);
         if (run.status() == Run.Status.FAILED) {
             LOG.warnf("run %s of %s (%s) failed: %s", run.id(), connector, run.mode().label(), secrets.mask(run.error()));
         } else {

@@ -121,6 +121,7 @@ public class SyncState {
         }
         bookmarks.keySet().forEach(name -> key(connector, stream, name));
         Run run = runs.runOf(exchange).orElseThrow(() -> new IllegalStateException("no run of " + connector + " in progress"));
+        run.advanced(stream);
         if (run.replacing(exchange.getMessage().getHeader(Catalog.TABLE, String.class))) {
             // in a cluster, in the transaction the run commits once its success steps are done
             run.onSuccess(() -> bookmarks.forEach((name, value) -> put(connector, stream, name, value)));
