@@ -17,6 +17,7 @@ import io.feedbackhub.core.config.HubConfig;
 import io.feedbackhub.core.kafka.KafkaJournalLag;
 import io.feedbackhub.core.kafka.KafkaReaders;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -42,17 +43,19 @@ public class JournalMetrics {
     HubConfig hub;
 
     private final List<KafkaJournalLag> lags = new CopyOnWriteArrayList<>();
+    /** Removed at stop: a registry that outlives the application would keep serving these gauges' old journals. */
+    private final List<Meter> gauges = new CopyOnWriteArrayList<>();
 
     /** A journal of files: {@code backlog} is read at most once a second. */
     public void file(String journal, Supplier<JournalBacklog> backlog) {
         Cached cached = new Cached(journal, backlog);
-        Gauge.builder("hub.journal.entries", cached, c -> c.get().entries()).strongReference(true).tag("journal", journal)
-                .description("Entries in the journal not yet delivered").register(registry);
-        Gauge.builder("hub.journal.oldest.entry.age", cached, c -> {
+        gauges.add(Gauge.builder("hub.journal.entries", cached, c -> c.get().entries()).strongReference(true).tag("journal", journal)
+                .description("Entries in the journal not yet delivered").register(registry));
+        gauges.add(Gauge.builder("hub.journal.oldest.entry.age", cached, c -> {
             Instant oldest = c.get().oldest();
             return oldest == null ? 0 : Math.max(0, Duration.between(oldest, Instant.now()).toMillis() / 1000.0);
         }).strongReference(true).tag("journal", journal).baseUnit("seconds")
-                .description("How long the oldest undelivered entry of the journal has waited (0 when it is empty)").register(registry);
+                .description("How long the oldest undelivered entry of the journal has waited (0 when it is empty)").register(registry));
     }
 
     /** A journal on a Kafka topic, read by the consumer group {@code group}. */
@@ -60,12 +63,13 @@ public class JournalMetrics {
         KafkaJournalLag lag = new KafkaJournalLag(KafkaReaders.properties(camel, hub.kafka().brokers().orElseThrow()), topic, group);
         lags.add(lag);
         Cached cached = new Cached(journal, () -> new JournalBacklog(lag.lag(), null));
-        Gauge.builder("hub.journal.entries", cached, c -> c.get().entries()).strongReference(true).tag("journal", journal)
-                .description("Entries in the journal not yet delivered (on Kafka: the consumer group's lag)").register(registry);
+        gauges.add(Gauge.builder("hub.journal.entries", cached, c -> c.get().entries()).strongReference(true).tag("journal", journal)
+                .description("Entries in the journal not yet delivered (on Kafka: the consumer group's lag)").register(registry));
     }
 
     @PreDestroy
     void close() {
+        gauges.forEach(registry::remove);
         lags.forEach(KafkaJournalLag::close);
     }
 

@@ -1,15 +1,19 @@
 package io.feedbackhub.core.metrics;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -29,6 +33,13 @@ public class RunMetrics {
     /** The gauges' live values: the registry holds them weakly, so they are kept here. */
     private final Map<String, AtomicLong> connectorSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> streamSuccess = new ConcurrentHashMap<>();
+    /** Removed at stop: a registry that outlives the application would keep serving its old values. */
+    private final List<Meter> gauges = new CopyOnWriteArrayList<>();
+
+    @PreDestroy
+    void close() {
+        gauges.forEach(registry::remove);
+    }
 
     /** A finished run: its duration, and for a success, the time it ended for its connector and the streams it advanced. */
     public void finished(String connector, String mode, String status, Instant started, Instant finished, Iterable<String> streams,
@@ -58,7 +69,8 @@ public class RunMetrics {
     private AtomicLong gauge(Map<String, AtomicLong> values, String key, String name, String description, Tags tags) {
         return values.computeIfAbsent(key, k -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder(name, value, AtomicLong::doubleValue).description(description).tags(tags).baseUnit("seconds").register(registry);
+            gauges.add(Gauge.builder(name, value, AtomicLong::doubleValue).description(description).tags(tags).baseUnit("seconds")
+                    .register(registry));
             return value;
         });
     }
