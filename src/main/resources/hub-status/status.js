@@ -100,7 +100,7 @@ function connectorSection(connector, runs, leaders) {
   const facts = el('p', null, 'facts');
   facts.appendChild(el('span', connector.enabled ? 'enabled' : 'disabled'));
   if (connector.paused) facts.appendChild(el('span', 'paused'));
-  facts.appendChild(el('span', connector.running ? 'running' : 'idle'));
+  facts.appendChild(el('span', connector.running ? 'running' : 'not running'));
   facts.appendChild(el('span', 'schedule: ' + (connector.schedule || (connector.runnable ? 'none' : 'on events'))));
   if (connector.fullSyncSchedule) facts.appendChild(el('span', 'full sync: ' + connector.fullSyncSchedule));
   if (leaders) {
