@@ -58,6 +58,21 @@ class ManagementSecurityTest {
         }
     }
 
+    /** The status page's files load without the token (its script asks for it) and hold no data. */
+    @Test
+    void theStatusPageLoadsWithoutTheTokenAndGivesNothingAway() throws Exception {
+        String before = lastRun();
+        for (String path : List.of("/hub/", "/hub/status.js", "/hub/status.css")) {
+            Response page = Management.anonymous().get(path);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.header("Content-Security-Policy")).as(path).contains("default-src 'none'", "frame-ancestors 'none'");
+            assertThat(page.body().asString()).as(path).doesNotContain("Test connector").doesNotContain("\"demo\"");
+            assertThat(post(path, null, null, "").statusCode()).as(path).isEqualTo(401);
+        }
+        Management.anonymous().get("/hub/connectors").then().statusCode(401);
+        assertThat(lastRun()).isEqualTo(before);
+    }
+
     @Test
     void aRequestThatOnlyPassesThroughHealthStillNeedsTheToken() throws Exception {
         HttpClient http = HttpClient.newHttpClient();

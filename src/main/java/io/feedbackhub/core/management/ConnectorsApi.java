@@ -215,6 +215,7 @@ public class ConnectorsApi {
         view.put("description", connector.description());
         view.put("schedule", connector.schedule().orElse(null));
         view.put("fullSyncSchedule", connector.fullSyncSchedule().orElse(null));
+        view.put("runnable", connector.runnable());
         view.put("running", runs.isRunning(connector.name()));
         view.put("paused", runs.paused(connector.name()));
         if (cluster.enabled()) {

@@ -51,7 +51,8 @@ public class ManagementAccess {
 
     private void check(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (path.equals("/q/health") || path.startsWith("/q/health/")) {
+        // the status page's files hold no data: its script asks the operator for the token
+        if (path.equals("/q/health") || path.startsWith("/q/health/") || (tokenDigest != null && StatusPage.isPageFile(ctx.request().method(), path))) {
             ctx.next();
             return;
         }
