@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.feedbackhub.core.run.Run;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,7 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class DeadLetterMetrics {
 
-    public static final String TABLE_SUFFIX = "_dead_letters";
     private static final Pattern CODE = Pattern.compile("([a-z][a-z0-9_]{0,39})(:.*)?", Pattern.DOTALL);
 
     @Inject
@@ -28,10 +28,10 @@ public class DeadLetterMetrics {
 
     /** Counts the records of a batch just written to {@code table}, if it is a dead-letter table. */
     public void written(String table, Iterable<JsonNode> records) {
-        if (table == null || !table.endsWith(TABLE_SUFFIX)) {
+        if (table == null || !table.endsWith(Run.DEAD_LETTER_SUFFIX)) {
             return;
         }
-        String connector = table.substring(0, table.length() - TABLE_SUFFIX.length());
+        String connector = table.substring(0, table.length() - Run.DEAD_LETTER_SUFFIX.length());
         for (JsonNode record : records) {
             Counter.builder("hub.dead.letters").description("Records written to a connector's dead-letter table, by reason")
                     .tags("connector", connector, "reason", reason(record.path("reason").asText(""))).register(registry).increment();
